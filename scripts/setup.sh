@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up everything berth needs on a Debian 12 machine, idempotently:
+# Debian packages, npm dependencies, the C core and probe, the TypeScript build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# busybox-static: the test images; runc: the peer the runtime is measured
+# against; hyperfine: benchmarks; build tools for the C core.
+PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+make -s -C native
+npx tsc -p tsconfig.json
