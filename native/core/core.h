@@ -45,6 +45,9 @@ struct core_state {
   char *uid_map;
   char *gid_map;
   char *setgroups;
+  /* cgroup.procs files, opened when the op is read: a later setns into the
+   * container's mount namespace would hide the host's cgroupfs paths */
+  int *cgroup_fds;
   char **cgroup_dirs;
   size_t n_cgroup_dirs;
   int foreground;          /* parent waits for the child and reports its exit */

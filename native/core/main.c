@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,9 +20,16 @@
 struct core_state core = {.console_fd = -1, .gate_dir_fd = -1, .go_pipe = {-1, -1}, .ready_pipe = {-1, -1}};
 
 static void push_cgroup(char *dir) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail("cgroup", path, errno, "open");
   char **v = realloc(core.cgroup_dirs, (core.n_cgroup_dirs + 1) * sizeof(char *));
-  if (!v) fail("plan", NULL, ENOMEM, "out of memory");
+  int *f = realloc(core.cgroup_fds, (core.n_cgroup_dirs + 1) * sizeof(int));
+  if (!v || !f) fail("plan", NULL, ENOMEM, "out of memory");
   core.cgroup_dirs = v;
+  core.cgroup_fds = f;
+  core.cgroup_fds[core.n_cgroup_dirs] = fd;
   core.cgroup_dirs[core.n_cgroup_dirs++] = dir;
 }
 

@@ -87,14 +87,12 @@ static void write_proc(pid_t pid, const char *file, const char *value) {
 }
 
 static void join_cgroups(pid_t pid) {
-  char path[4096], value[32];
+  char value[32];
   snprintf(value, sizeof value, "%d", (int)pid);
   for (size_t i = 0; i < core.n_cgroup_dirs; i++) {
-    snprintf(path, sizeof path, "%s/cgroup.procs", core.cgroup_dirs[i]);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) fail("cgroup", path, errno, "open");
-    if (write(fd, value, strlen(value)) < 0) fail("cgroup", path, errno, "add pid %d", (int)pid);
-    close(fd);
+    if (write(core.cgroup_fds[i], value, strlen(value)) < 0)
+      fail("cgroup", core.cgroup_dirs[i], errno, "add pid %d to cgroup.procs", (int)pid);
+    close(core.cgroup_fds[i]);
   }
 }
 

@@ -38,11 +38,12 @@ export function buildExecPlan(input: ExecPlanInput): Plan {
   const terminal = input.process.terminal === true;
   // The console socket is a host path: connect before the mount namespace changes.
   if (terminal && input.consoleSocket) ops.push({ op: 'console_connect', socket: input.consoleSocket });
+  // cgroup.procs files are opened here, while host paths still resolve.
+  for (const dir of input.cgroupProcsDirs) ops.push({ op: 'cgroup_join', dir });
   for (const [type, file] of NAMESPACES) {
     const theirs = `/proc/${input.pid}/ns/${file}`;
     if (inode(theirs) !== inode(`/proc/self/ns/${file}`)) ops.push({ op: 'setns', type, path: theirs });
   }
-  for (const dir of input.cgroupProcsDirs) ops.push({ op: 'cgroup_join', dir });
   ops.push({ op: 'clone', flags: 0 });
   ops.push(
     ...processOps({

@@ -56,13 +56,14 @@ export function buildInitPlan(input: InitPlanInput): Plan {
     if (!input.consoleSocket) throw invalidArgument('process.terminal', 'a terminal was requested but no --console-socket was given');
     ops.push({ op: 'console_connect', socket: input.consoleSocket });
   }
+  // cgroup.procs files are opened here, while host paths still resolve.
+  for (const dir of input.cgroupProcsDirs) ops.push({ op: 'cgroup_join', dir });
   ops.push(...joinOps(namespaces));
   if (newUser) {
     ops.push({ op: 'setgroups', value: 'allow' });
     ops.push({ op: 'gid_map', map: formatMap(spec.linux?.gidMappings) });
     ops.push({ op: 'uid_map', map: formatMap(spec.linux?.uidMappings) });
   }
-  for (const dir of input.cgroupProcsDirs) ops.push({ op: 'cgroup_join', dir });
 
   // The cgroup namespace is unshared by the child only after the parent has
   // moved it into its cgroup, so that the namespace's root is that cgroup.

@@ -1,0 +1,60 @@
+/**
+ * Drives the real berth-runtime binary for tests, with a state root of the
+ * test's own, and runs bundles to completion collecting what the container
+ * printed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { repoRoot } from '../fixtures/paths.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const RUNTIME_BIN = path.join(repoRoot(), 'bin', 'berth-runtime');
+
+export class RuntimeCli {
+  private constructor(readonly root: string) {}
+
+  static async create(): Promise<RuntimeCli> {
+    return new RuntimeCli(await mkdtemp(path.join(tmpdir(), 'berth-test-root-')));
+  }
+
+  run(args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+    return runCommand(RUNTIME_BIN, ['--root', this.root, ...args], options);
+  }
+
+  async dispose(): Promise<void> {
+    // Anything a failed test left: force-delete it so the host stays clean.
+    const listed = await this.run(['list', '--quiet']);
+    for (const id of listed.stdout.split('\n').filter(Boolean)) await this.run(['delete', '--force', id]);
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export function runCommand(
+  file: string,
+  args: string[],
+  options: { cwd?: string; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+    });
+  });
+}
