@@ -64,6 +64,8 @@ void op_clone(unsigned long flags) {
     parent_after_clone(pid); /* never returns */
   }
   core.is_child = 1;
+  /* The cgroup.procs descriptors are the parent's business. */
+  for (size_t i = 0; i < core.n_cgroup_dirs; i++) close(core.cgroup_fds[i]);
   close(core.go_pipe[1]);
   close(core.ready_pipe[0]);
   /* Wait until the parent has written our id maps and moved us into the

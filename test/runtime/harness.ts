@@ -52,9 +52,21 @@ export function runCommand(
     child.on('error', reject);
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
-    child.on('close', (code, signal) => {
+    // A detached container inherits the command's stdout and stderr (as
+    // with runc), so they may never close: finish at exit, after a short
+    // grace for output still in flight.
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+      const done = () => resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+      const grace = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        done();
+      }, 50);
+      child.on('close', () => {
+        clearTimeout(grace);
+        done();
+      });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { errnoCode, failedPrecondition } from '../../errors.js';
+import { errnoCode, notFound } from '../../errors.js';
 import type { CgroupFs } from './cgroupfs.js';
 import { cgroupFileError } from './file-error.js';
 
@@ -27,7 +27,7 @@ export class CgroupDir {
       await this.fs.writeFile(this.file(name), data);
     } catch (e) {
       if (errnoCode(e) === 'ENOENT' && !(await this.fs.exists(this.path))) {
-        throw failedPrecondition(this.ctx, `${name}: cgroup directory ${this.path} does not exist`);
+        throw notFound(this.ctx, `not found (no directory ${this.path})`);
       }
       throw cgroupFileError(this.ctx, name, e, data);
     }

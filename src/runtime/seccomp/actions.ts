@@ -1,5 +1,6 @@
 import { invalidArgument } from '../../errors.js';
 import {
+  SECCOMP_RET_ACTION_FULL,
   SECCOMP_RET_ALLOW,
   SECCOMP_RET_DATA,
   SECCOMP_RET_ERRNO,
@@ -64,7 +65,7 @@ function errnoValue(errnoRet: unknown, field: string): number {
 
 /** Human-readable form of a filter return value, for test failures and debugging: "ERRNO(38)". */
 export function describeAction(value: number): string {
-  const full = (value & 0xffff0000) >>> 0;
+  const full = (value & SECCOMP_RET_ACTION_FULL) >>> 0;
   const data = value & SECCOMP_RET_DATA;
   switch (full) {
     case SECCOMP_RET_KILL_PROCESS:

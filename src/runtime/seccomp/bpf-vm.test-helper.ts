@@ -133,10 +133,18 @@ export function seccompData(data: SeccompData): Buffer {
   return buf;
 }
 
+/** Programs already checked and decoded: tests run one program thousands of times (do not mutate them). */
+const decoded = new WeakMap<Buffer, Insn[]>();
+
 /** Runs a filter (checked first) for one syscall and returns the 32-bit action value. */
 export function runFilter(program: Buffer, data: SeccompData): number {
-  checkFilter(program);
-  return execute(decode(program), seccompData(data));
+  let insns = decoded.get(program);
+  if (insns === undefined) {
+    checkFilter(program);
+    insns = decode(program);
+    decoded.set(program, insns);
+  }
+  return execute(insns, seccompData(data));
 }
 
 function execute(insns: readonly Insn[], data: Buffer): number {

@@ -1,5 +1,3 @@
-import { dirname } from 'node:path';
-
 import type { Resources } from '../../../oci/spec.js';
 import { notFound, unavailable } from '../../../errors.js';
 import type { CgroupDir } from '../cgroup-dir.js';
@@ -90,10 +88,5 @@ export class V2Cgroup implements Cgroup {
 
   exists(): Promise<boolean> {
     return this.opts.fs.exists(this.dir.path);
-  }
-
-  /** The parent directory on the host (for tests and diagnostics). */
-  get parentPath(): string {
-    return dirname(this.dir.path);
   }
 }

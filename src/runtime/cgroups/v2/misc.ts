@@ -2,7 +2,7 @@ import type { Resources } from '../../../oci/spec.js';
 import { failedPrecondition, invalidArgument } from '../../../errors.js';
 import type { CgroupDir } from '../cgroup-dir.js';
 import { errnoOf } from '../file-error.js';
-import { checkPageSize, pidsMaxValue } from '../v1/misc.js';
+import { checkPageSize, pidsMaxValue } from '../values.js';
 import { words } from './controllers.js';
 
 export async function applyPidsV2(dir: CgroupDir, pids: { limit: number }): Promise<void> {
