@@ -36,6 +36,7 @@ int report_fd(void);
 void fail(const char *step, const char *path, int err, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 4, 5)));
 void report_ready(pid_t pid);
+void report_after_ready(void);
 void report_exit(int status);
 void write_all(int fd, const char *buf, size_t len);
 

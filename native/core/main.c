@@ -116,6 +116,7 @@ static void run(struct plan *p) {
         close(core.ready_pipe[1]);
         core.ready_pipe[1] = -1;
       }
+      report_after_ready();
     } else if (IS("mkfifo")) {
       const char *path = plan_str(p, op);
       mode_t mode = (mode_t)plan_int(p, op);

@@ -110,6 +110,7 @@ void op_lookup(const char *name, const char *path_env) {
     struct stat st;
     if (stat(name, &st) < 0) fail("lookup", name, errno, "exec: \"%s\"", name);
     if (S_ISDIR(st.st_mode)) fail("lookup", name, EISDIR, "exec: \"%s\"", name);
+    if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0) fail("lookup", name, EACCES, "exec: \"%s\"", name);
     core.exec_path = (char *)name;
     return;
   }

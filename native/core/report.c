@@ -3,6 +3,7 @@
  * from a closed set: ready, exit, error. Each is written with a single
  * write(2) so the parent and the child never interleave inside a line.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,8 +15,14 @@
 #include "core.h"
 
 static int sync_fd = -1;
+static int after_ready;
 
 void report_init(int fd) { sync_fd = fd; }
+
+/* Once the container is ready nobody may be reading the sync descriptor any
+ * more (create has returned); failures from then on go to the container's
+ * own stderr, where its logs are. */
+void report_after_ready(void) { after_ready = 1; }
 int report_fd(void) { return sync_fd; }
 
 void write_all(int fd, const char *buf, size_t len) {
@@ -57,17 +64,22 @@ void fail(const char *step, const char *path, int err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (after_ready || sync_fd < 0) {
+    char why[256] = "";
+    if (err) {
+      snprintf(why, sizeof why, ": %s", strerror(err));
+      why[2] = (char)tolower((unsigned char)why[2]); /* messages are lower case */
+    }
+    fprintf(stderr, "berth: %s%s\n", msg, why);
+    /* 126/127: the shell's (and docker's) codes for "cannot run" and "not found". */
+    _exit(strcmp(step, "exec") == 0 ? (err == ENOENT ? 127 : 126) : 1);
+  }
   json_escape(emsg, sizeof emsg, msg);
   json_escape(epath, sizeof epath, path ? path : "");
   snprintf(line, sizeof line,
            "{\"type\":\"error\",\"step\":\"%s\",\"path\":\"%s\",\"errno\":%d,\"strerror\":\"%s\",\"message\":\"%s\"}\n",
            step, epath, err, err ? strerror(err) : "", emsg);
   emit(line);
-  /* Once the caller has gone away (after start) nobody reads the sync fd: say it on stderr too. */
-  if (sync_fd < 0 || write(sync_fd, "", 0) < 0) {
-    fprintf(stderr, "berth: %s%s%s: %s%s%s\n", step, path ? " " : "", path ? path : "", msg, err ? ": " : "",
-            err ? strerror(err) : "");
-  }
   _exit(1);
 }
 
