@@ -52,6 +52,9 @@ export function buildInitPlan(input: InitPlanInput): Plan {
   const ops: PlanOp[] = [{ op: 'mode', mode: input.foreground ? 'foreground' : 'detach' }];
   if (process.oomScoreAdj !== undefined) ops.push({ op: 'oom_score_adj', value: process.oomScoreAdj });
   ops.push({ op: 'mkfifo', path: path.join(input.stateDir, 'exec.fifo'), mode: 0o622, uid: rootUid, gid: rootGid });
+  // Opened by the first process, as host root: the state directory may be
+  // out of reach for the container's root in a user namespace.
+  ops.push({ op: 'gate_open', dir: input.stateDir });
   if (process.terminal) {
     if (!input.consoleSocket) throw invalidArgument('process.terminal', 'a terminal was requested but no --console-socket was given');
     ops.push({ op: 'console_connect', socket: input.consoleSocket });
@@ -92,7 +95,6 @@ export function buildInitPlan(input: InitPlanInput): Plan {
     ops.push({ op: 'symlink', target: 'pts/ptmx', path: secureJoin(rootfs, '/dev/ptmx') });
   }
   ops.push({ op: 'mkdirs', path: secureJoin(rootfs, process.cwd), mode: 0o755 });
-  ops.push({ op: 'gate_open', dir: input.stateDir });
 
   ops.push({ op: 'pivot_root', rootfs });
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
