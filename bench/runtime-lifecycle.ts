@@ -374,12 +374,14 @@ function interpretation(by: Map<string, Result>): string {
     `Every berth-runtime command is a new Node process. One that loads berth's modules and exits ` +
       `(\`berth-runtime help\`) takes ${ms(help)} ms: ${ms(node)} ms of bare Node start-up (\`node -e 0\`) and ` +
       `${ms(help - node)} ms of loading berth's modules. The CLI path runs three commands, so about ` +
-      `${ms(3 * help)} ms (${pct(3 * help, cli)} of it) goes before any container work; what remains, ` +
-      `${ms(cli - 3 * help)} ms, is in line with the in-process path below. \`run\` pays one start-up ` +
+      `${ms(3 * help)} ms (${pct(3 * help, cli)} of it) goes before any container work. What remains, ` +
+      `${ms(cli - 3 * help)} ms, is ${((cli - 3 * help) / inproc).toFixed(1)}× the in-process path below, whose code ` +
+      `runs warm in one process where each command runs it cold. \`run\` pays one start-up ` +
       `(${pct(help, run)} of it). runc, a Go binary, spends ${ms(phase('runc-cli', 'start'))} ms on \`start\` and ` +
       `${ms(phase('runc-cli', 'delete'))} ms on \`delete\`, where berth-runtime spends ` +
       `${ms(phase('berth-cli', 'start'))} and ${ms(phase('berth-cli', 'delete'))} ms. `,
-    `The in-process path (how berthd uses the runtime: no Node start-up) takes ${ms(inproc)} ms for the same ` +
+    `The in-process path (how berthd uses the runtime: no Node start-up) takes ${ms(inproc)} ms ` +
+      `(p10 ${ms(by.get('inproc')?.total.p10 ?? NaN)}, min ${ms(by.get('inproc')?.total.min ?? NaN)}) for the same ` +
       `create, start, wait and delete, ${(inproc / runcCli).toFixed(2)}× runc's CLI path and ` +
       `${(inproc / runcRun).toFixed(2)}× \`runc run\`. Nearly all of it is create ` +
       `(${ms(phase('inproc', 'create'))} ms: spec to plan, the cgroup, the C core setting up namespaces, mounts and ` +

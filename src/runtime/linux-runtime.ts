@@ -11,6 +11,7 @@ import { launch, type CoreLaunch, type CoreOptions } from './core-client.js';
 import { runHooks } from './hooks.js';
 import { effectiveResources } from './device-rules.js';
 import { hostFacts } from './host.js';
+import { writePidFile } from './pid-file.js';
 import { buildInitPlan } from './plan/init-plan.js';
 import { bootId, processStartTime } from './process-info.js';
 import { compileSeccomp } from './seccomp/index.js';
@@ -170,11 +171,6 @@ export async function loadBundleSpec(bundle: string): Promise<Spec> {
   return validateSpec(json);
 }
 
-async function writePidFile(file: string, pid: number): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, String(pid));
-  await import('node:fs/promises').then((fs) => fs.rename(tmp, file));
-}
 
 function withContext(e: unknown, context: string): unknown {
   if (e instanceof BerthError) return e.context.startsWith(context) ? e : e.within(context);

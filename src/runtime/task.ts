@@ -10,6 +10,7 @@ import { launch, type CoreLaunch, type CoreOptions, type ExitStatus } from './co
 import { runHooks } from './hooks.js';
 import { hostFacts } from './host.js';
 import type { LinuxRuntime } from './linux-runtime.js';
+import { writePidFile } from './pid-file.js';
 import { buildExecPlan } from './plan/exec-plan.js';
 import { bootId, isAlive, waitGone } from './process-info.js';
 import { compileSeccomp } from './seccomp/index.js';
@@ -168,10 +169,7 @@ export class Task {
       preserved: Array.from({ length: options.preserveFds ?? 0 }, (_, i) => 3 + i),
       foreground: options.detach !== true,
     });
-    if (options.pidFile) {
-      const { writeFile } = await import('node:fs/promises');
-      await writeFile(options.pidFile, String(launched.pid));
-    }
+    if (options.pidFile) await writePidFile(options.pidFile, launched.pid);
     return launched;
   }
 
