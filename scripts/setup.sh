@@ -25,4 +25,5 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
 fi
 
 make -s -C native
-npx tsc -p tsconfig.json
+node_modules/.bin/tsc -p tsconfig.json
+bash scripts/bundle.sh

@@ -41,6 +41,7 @@ export const SECCOMP_OPERATORS: readonly SeccompOperator[] = Object.freeze([
 ]);
 
 export const SECCOMP_ARCHITECTURES: readonly string[] = Object.freeze([
+  'SCMP_ARCH_NATIVE',
   'SCMP_ARCH_X86',
   'SCMP_ARCH_X86_64',
   'SCMP_ARCH_X32',

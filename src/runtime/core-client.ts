@@ -1,17 +1,18 @@
 import { spawn, type StdioNull, type StdioPipe } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 
 import { internal, unavailable } from '../errors.js';
 import { CoreStepError, type CoreFailure } from './core-error.js';
+import { nativeBinary } from './native-binary.js';
 import { encodePlan, type Plan } from './plan/ops.js';
+
+let cachedCorePath: string | undefined;
 
 /** Where the core binary is: BERTH_CORE, or native/build/berth-core in this checkout. */
 export function corePath(): string {
-  const fromEnv = process.env['BERTH_CORE'];
-  if (fromEnv) return fromEnv;
-  return fileURLToPath(new URL('../../../native/build/berth-core', import.meta.url));
+  cachedCorePath ??= process.env['BERTH_CORE'] || nativeBinary('berth-core');
+  return cachedCorePath;
 }
 
 export interface ExitStatus {

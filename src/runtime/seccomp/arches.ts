@@ -1,3 +1,4 @@
+import { SECCOMP_ARCHITECTURES } from '../../oci/validate-seccomp.js';
 import { failedPrecondition, invalidArgument } from '../../errors.js';
 import { AUDIT_ARCH_AARCH64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64 } from './constants.js';
 import { SYSCALLS_AARCH64 } from './tables/aarch64.js';
@@ -34,32 +35,7 @@ const X32: Abi = { name: 'SCMP_ARCH_X32', audit: AUDIT_ARCH_X86_64, syscalls: SY
 const AARCH64: Abi = { name: 'SCMP_ARCH_AARCH64', audit: AUDIT_ARCH_AARCH64, syscalls: SYSCALLS_AARCH64, wideArgs: true };
 
 /** Every architecture name libseccomp knows; anything else in a profile is a typo. */
-const KNOWN_ARCHES = new Set([
-  'SCMP_ARCH_NATIVE',
-  'SCMP_ARCH_X86',
-  'SCMP_ARCH_X86_64',
-  'SCMP_ARCH_X32',
-  'SCMP_ARCH_ARM',
-  'SCMP_ARCH_AARCH64',
-  'SCMP_ARCH_LOONGARCH64',
-  'SCMP_ARCH_M68K',
-  'SCMP_ARCH_MIPS',
-  'SCMP_ARCH_MIPS64',
-  'SCMP_ARCH_MIPS64N32',
-  'SCMP_ARCH_MIPSEL',
-  'SCMP_ARCH_MIPSEL64',
-  'SCMP_ARCH_MIPSEL64N32',
-  'SCMP_ARCH_PPC',
-  'SCMP_ARCH_PPC64',
-  'SCMP_ARCH_PPC64LE',
-  'SCMP_ARCH_S390',
-  'SCMP_ARCH_S390X',
-  'SCMP_ARCH_PARISC',
-  'SCMP_ARCH_PARISC64',
-  'SCMP_ARCH_RISCV64',
-  'SCMP_ARCH_SH',
-  'SCMP_ARCH_SHEB',
-]);
+const KNOWN_ARCHES: ReadonlySet<string> = new Set(SECCOMP_ARCHITECTURES);
 
 interface Host {
   native: Abi;

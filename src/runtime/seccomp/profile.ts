@@ -1,3 +1,4 @@
+import { SECCOMP_OPERATORS } from '../../oci/validate-seccomp.js';
 import { invalidArgument } from '../../errors.js';
 import type { Seccomp, SeccompOperator } from '../../oci/spec.js';
 import { actionValue } from './actions.js';
@@ -32,15 +33,7 @@ export interface Profile {
   readonly entries: readonly ProfileEntry[];
 }
 
-const OPERATORS: ReadonlySet<string> = new Set<SeccompOperator>([
-  'SCMP_CMP_NE',
-  'SCMP_CMP_LT',
-  'SCMP_CMP_LE',
-  'SCMP_CMP_EQ',
-  'SCMP_CMP_GE',
-  'SCMP_CMP_GT',
-  'SCMP_CMP_MASKED_EQ',
-]);
+const OPERATORS: ReadonlySet<string> = new Set<string>(SECCOMP_OPERATORS);
 
 /** What the kernel's syscall tables use: lower case, digits, underscores ("_llseek", "umount2"). */
 const SYSCALL_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
