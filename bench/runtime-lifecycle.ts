@@ -217,7 +217,12 @@ class Bench {
         run: (id) => this.inProcess(id),
       },
       { key: 'ref-true', label: 'reference: spawn `/bin/true`', run: () => this.timed('/bin/true', []) },
-      { key: 'ref-node', label: 'reference: `node -e 0`', run: () => this.timed(process.execPath, ['-e', '0']) },
+      {
+        key: 'ref-node',
+        // The same start-up bin/berth-runtime gets: without NODE_EXTRA_CA_CERTS, which costs ~35 ms a start.
+        label: 'reference: `node -e 0`, as bin/berth-runtime starts Node',
+        run: () => this.timed('/usr/bin/env', ['-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0']),
+      },
       {
         key: 'ref-berth-help',
         label: 'reference: `berth-runtime help` (Node + loading berth)',
@@ -385,7 +390,10 @@ function interpretation(by: Map<string, Result>): string {
       `create, start, wait and delete, ${(inproc / runcCli).toFixed(2)}× runc's CLI path and ` +
       `${(inproc / runcRun).toFixed(2)}× \`runc run\`. Nearly all of it is create ` +
       `(${ms(phase('inproc', 'create'))} ms: spec to plan, the cgroup, the C core setting up namespaces, mounts and ` +
-      `the rootfs; runc's create, Go start-up included, is ${ms(phase('runc-cli', 'create'))} ms); start is ` +
+      `the rootfs; runc's create, Go start-up included, is ${ms(phase('runc-cli', 'create'))} ms). On a cgroup v1 ` +
+      'host much of create is the kernel moving the first process into its new cgroup (the write to ' +
+      '`cgroup.procs` waits for an RCU grace period under cgroup_threadgroup_rwsem, seen with strace), which ' +
+      `runc pays as well. Start is ` +
       `${ms(phase('inproc', 'start'))} ms and delete ${ms(phase('inproc', 'delete'))} ms. Bare crun measured ` +
       '≈ 10–12 ms per container on this kind of machine (PEERS.md; crun 1.8 refuses this hybrid cgroup host, ' +
       `so it is not in this run): the in-process path is about ${(inproc / 11).toFixed(1)}× that kernel-bound cost` +

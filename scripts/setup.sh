@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # busybox-static: the test images; runc: the peer the runtime is measured
-# against; hyperfine: benchmarks; build tools for the C core.
-PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3)
+# against; podman and conmon: a real runc client driving berth-runtime in the
+# tests; hyperfine: benchmarks; build tools for the C core.
+PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3 podman conmon)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
