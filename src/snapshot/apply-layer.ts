@@ -1,0 +1,89 @@
+/**
+ * Importing one image layer as a committed snapshot named by its chainID:
+ * prepare a temporary active snapshot on the parent chain, unpack the layer
+ * straight into its upper directory (whiteouts become overlay whiteouts,
+ * see image/unpack), check the diffID, commit. On any failure the temporary
+ * snapshot is removed; nothing half-unpacked is ever committed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+import { failedPrecondition, invalidArgument, isBerthError } from '../errors.js';
+import { checkDigest } from '../image/digest.js';
+import type { ApplyOptions } from '../image/unpack/apply-layer.js';
+import { extractLayer } from '../image/unpack/unpack-layer.js';
+import { chainId as chainIdOf } from './chain-id.js';
+import type { Mount } from './mount.js';
+import type { Snapshotter } from './snapshotter.js';
+
+export interface AppliedLayer {
+  chainId: string;
+  diffId: string;
+  /** false when a snapshot of this chain already existed and the stream was not read */
+  unpacked: boolean;
+}
+
+export type ApplyLayerOptions = Pick<ApplyOptions, 'onWarning' | 'context'>;
+
+/** The writable directory of an active snapshot's mounts: the overlay upper dir, or the bind source. */
+export function layerDirOf(mounts: readonly Mount[]): string {
+  const [m] = mounts;
+  if (mounts.length === 1 && m !== undefined) {
+    if (m.type === 'bind' && !m.options.includes('ro')) return m.source;
+    if (m.type === 'overlay') {
+      const upper = m.options.find((o) => o.startsWith('upperdir='));
+      if (upper !== undefined) return upper.slice('upperdir='.length);
+    }
+  }
+  throw invalidArgument('snapshot mounts', `no writable layer directory in ${JSON.stringify(mounts)}`);
+}
+
+/**
+ * Unpacks `layer` (a blob of media type `mediaType`, compressed or not) on
+ * top of the committed snapshot `parentChainId` (undefined for the bottom
+ * layer) and commits it as the chainID of `expectedDiffId`. The stream is
+ * destroyed, read or not. A diffID that does not match is InvalidArgument.
+ */
+export async function applyLayerToSnapshot(
+  sn: Snapshotter,
+  parentChainId: string | undefined,
+  layer: Readable,
+  mediaType: string,
+  expectedDiffId: string,
+  opts: ApplyLayerOptions = {},
+): Promise<AppliedLayer> {
+  const ctx = opts.context ?? `layer ${expectedDiffId}`;
+  let key: string | undefined;
+  try {
+    checkDigest(expectedDiffId, 'diffID');
+    const chainId = chainIdOf(parentChainId, expectedDiffId);
+    const existing = await sn.stat(chainId).catch((e: unknown) => {
+      if (isBerthError(e, 'NotFound')) return undefined;
+      throw e;
+    });
+    if (existing?.kind === 'committed') {
+      layer.destroy();
+      return { chainId, diffId: expectedDiffId, unpacked: false };
+    }
+    if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing.kind}, not a committed layer`);
+    key = `extract-${randomBytes(8).toString('hex')} ${chainId}`;
+    const dir = layerDirOf(await sn.prepare(key, parentChainId));
+    const { diffId } = await extractLayer(layer, dir, mediaType, { ...opts, context: ctx });
+    if (diffId !== expectedDiffId) {
+      throw invalidArgument(ctx, `diffID mismatch: the layer unpacks to ${diffId}, the image config says ${expectedDiffId}`);
+    }
+    try {
+      await sn.commit(chainId, key);
+      key = undefined;
+    } catch (e) {
+      // Another import of the same chain committed first: theirs is as good as ours.
+      if (!isBerthError(e, 'AlreadyExists') || (await sn.stat(chainId)).kind !== 'committed') throw e;
+    }
+    return { chainId, diffId, unpacked: true };
+  } catch (e) {
+    layer.destroy();
+    throw e;
+  } finally {
+    if (key !== undefined) await sn.remove(key).catch(() => undefined);
+  }
+}
