@@ -6,7 +6,7 @@ import { parseImageConfig } from '../../image/image-config.js';
 import { parseManifest } from '../../image/manifest.js';
 import { MANIFEST_MEDIA_TYPES } from '../../image/media-types.js';
 import { formatPlatform, hostPlatform, selectManifest } from '../../image/platform.js';
-import { familiarName, familiarString, fullString, parseReference, withDefaultTag } from '../../image/reference.js';
+import { familiarString, fullString, parseReference, withDefaultTag } from '../../image/reference.js';
 import { writeBlob } from '../../image/write-blob.js';
 import { downloadBlob } from './download-blob.js';
 import type { ImageStores } from './image-stores.js';
@@ -44,7 +44,7 @@ export async function pullImage(stores: ImageStores, registries: RegistryAccess,
   const progress = options.onProgress ?? (() => {});
   const client = registries.client(ref.domain);
   const repo = ref.path;
-  progress({ id: '', status: `${ref.digest ?? ref.tag}: Pulling from ${familiarName(ref)}` });
+  progress({ id: '', status: `${ref.digest ?? ref.tag}: Pulling from ${ref.path}` });
 
   let top;
   try {
