@@ -1,4 +1,7 @@
+import type { Writable } from 'node:stream';
+
 import { conflict, isBerthError } from '../../errors.js';
+import { importRootfs, loadArchive, saveArchive, type ImportResult, type LoadResult } from '../../image/archive/index.js';
 import type { Platform } from '../../image/descriptor.js';
 import { familiarString, normalizeImageName, parseReference } from '../../image/reference.js';
 import type { Mount } from '../../snapshot/mount.js';
@@ -49,6 +52,36 @@ export class ImageService {
 
   push(name: string, onProgress?: ProgressListener): Promise<PushResult> {
     return this.lock.shared(() => pushImage(this.stores, this.registries, name, onProgress));
+  }
+
+  /** `load`: images from a docker-save or OCI-layout archive (plain, gzip or zstd). */
+  load(source: AsyncIterable<Uint8Array>): Promise<LoadResult> {
+    return this.lock.shared(() => loadArchive(source, { content: this.stores.content, images: this.stores.images }));
+  }
+
+  /** `save`: a docker-save archive (`docker load` reads it) or, with format "oci", an OCI image layout. */
+  save(names: string[], out: Writable, format: 'docker' | 'oci' = 'docker'): Promise<void> {
+    return this.lock.shared(async () => {
+      // Names may be ids or short forms: save by the stored full name of each.
+      const full: string[] = [];
+      for (const n of names) {
+        const img = await this.find(n);
+        full.push(img.records.find((r) => r.name === safeNormalize(n))?.name ?? (img.records[0]?.name as string));
+      }
+      await saveArchive(full, out, { content: this.stores.content, images: this.stores.images, format });
+    });
+  }
+
+  /** `import`: a root filesystem tarball becomes a one-layer image named `ref`. */
+  import(source: AsyncIterable<Uint8Array>, ref: string, options: { changes?: string[]; message?: string } = {}): Promise<ImportResult> {
+    return this.lock.shared(() =>
+      importRootfs(source, ref, {
+        content: this.stores.content,
+        images: this.stores.images,
+        changes: options.changes ?? [],
+        ...(options.message ? { message: options.message } : {}),
+      }),
+    );
   }
 
   async list(): Promise<ImageSummary[]> {

@@ -8,7 +8,6 @@
  * Docker v2 schema 2 manifest are written, and `ref` is tagged.
  */
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 
 import { invalidArgument } from '../../errors.js';
@@ -24,6 +23,7 @@ import { readTar } from '../unpack/tar-reader.js';
 import { writeBlob } from '../write-blob.js';
 import { applyChanges } from './change-instructions.js';
 import { archiveError, uncompressed } from './read-archive.js';
+import { writeChunk } from './write-chunk.js';
 
 export interface ImportOptions {
   content: ContentStore;
@@ -59,18 +59,30 @@ interface StoredLayer {
 /** Streams the tar through the reader (to check it), the diffID hash and gzip into the content store. */
 async function storeLayer(source: AsyncIterable<Uint8Array>, content: ContentStore): Promise<StoredLayer> {
   const tar = await uncompressed(source, CONTEXT);
-  const writer = await content.writer(`import-${randomUUID()}`);
+  const writer = await content.writer(`import-${randomUUID()}`).catch((e: unknown) => {
+    tar.destroy();
+    throw e;
+  });
   const diff = new Digester();
   const gzip = createGzip({ chunkSize: 1 << 16 });
+  // Set before anything else reacts to it: a failed store (ENOSPC) is the cause of whatever follows.
+  let storeError: unknown;
   const stored = (async () => {
-    for await (const chunk of gzip as AsyncIterable<Buffer>) await writer.write(chunk);
+    for await (const chunk of gzip as AsyncIterable<Buffer>) {
+      try {
+        await writer.write(chunk);
+      } catch (e) {
+        storeError ??= e;
+        throw e;
+      }
+    }
   })();
-  // A failed store (ENOSPC) must also stop the writing side, which may be waiting for 'drain'.
-  stored.catch((e: unknown) => gzip.destroy(e instanceof Error ? e : new Error(String(e))));
+  // The writing side may be waiting for 'drain': a closed gzip stream ends that wait.
+  stored.catch(() => gzip.destroy());
   async function* tap(): AsyncGenerator<Buffer, void, undefined> {
     for await (const chunk of tar as AsyncIterable<Buffer>) {
       diff.update(chunk);
-      if (!gzip.write(chunk)) await once(gzip, 'drain');
+      await writeChunk(gzip, chunk, 'gzip');
       yield chunk;
     }
   }
@@ -93,7 +105,8 @@ async function storeLayer(source: AsyncIterable<Uint8Array>, content: ContentSto
     tar.destroy();
     await stored.catch(() => undefined);
     await writer.abort();
-    throw e;
+    // What the reading side saw (a closed gzip stream) is only the echo of a failed store.
+    throw storeError ?? e;
   }
 }
 

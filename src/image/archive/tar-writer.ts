@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 
 import { failedPrecondition, invalidArgument } from '../../errors.js';
 import { BLOCK, encodeTarHeader, paddingFor, type TarHeaderInput } from './tar-header-encode.js';
+import { writeChunk } from './write-chunk.js';
 
 export type { TarHeaderInput, TarWriteType } from './tar-header-encode.js';
 
@@ -97,26 +98,9 @@ export class TarWriter {
   }
 
   async #write(chunk: Uint8Array): Promise<void> {
-    const out = this.#out;
-    const failed = this.#error ?? out.errored;
-    if (failed) throw failed;
-    if (out.destroyed || out.writableEnded) throw failedPrecondition('tar writer', 'the output stream is closed');
+    if (this.#error) throw this.#error;
     this.#written += chunk.length;
-    if (out.write(chunk)) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error | null) => {
-        out.off('drain', onDrain);
-        out.off('error', onError);
-        out.off('close', onClose);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onDrain = () => done();
-      const onError = (e: Error) => done(e);
-      const onClose = () => done(out.errored ?? failedPrecondition('tar writer', 'the output stream closed'));
-      out.on('drain', onDrain);
-      out.on('error', onError);
-      out.on('close', onClose);
-    });
+    await writeChunk(this.#out, chunk, 'tar writer output');
   }
+
 }
