@@ -43,6 +43,7 @@ const base: TestEntry[] = [
   { name: './etc/conf.d/b', data: 'b' },
   { name: './opq/lower1', data: 'lower' },
   { name: './opq/sub/lower2', data: 'lower' },
+  { name: './recreated/old', data: 'old' },
 ];
 
 const top: TestEntry[] = [
@@ -52,6 +53,8 @@ const top: TestEntry[] = [
   { name: './opq/.wh..wh..opq' },
   { name: './opq/upper', data: 'upper' },
   { name: './new/file', data: 'new', xattrs: { 'user.origin': 'top' } },
+  { name: './.wh.recreated' },
+  { name: './recreated/new', data: 'new' },
 ];
 
 async function withRoot(fn: (root: string, mounts: string[]) => Promise<void>): Promise<void> {
@@ -100,6 +103,7 @@ test('two layers as snapshots, mounted with overlayfs: whiteouts and opaque dire
     assert.deepEqual(await readdir(path.join(rootfs, 'etc/conf.d')), ['b']);
     assert.deepEqual(await readdir(path.join(rootfs, 'opq')), ['upper'], 'the opaque directory hides the lower content');
     assert.equal(await r('new/file'), 'new');
+    assert.deepEqual(await readdir(path.join(rootfs, 'recreated')), ['new'], 'deleted and created again: only the new content');
 
     // The container's changes land in its own upper directory.
     await writeFile(path.join(rootfs, 'etc/hostname'), 'box');

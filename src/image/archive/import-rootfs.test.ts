@@ -99,7 +99,7 @@ describe('importRootfs', () => {
     const s = await withStores(t);
     const o = { content: s.content, images: s.images };
     await assert.rejects(importRootfs(chunked(Buffer.from('not a tar\n'.repeat(100))), 'x', o), invalid(/^import: not a tar archive \(/));
-    await assert.rejects(importRootfs(chunked(Buffer.alloc(0)), 'x', o), invalid(/^import: empty input/));
+    await assert.rejects(importRootfs(chunked(Buffer.alloc(0)), 'x', o), invalid(/^import: not a tar archive \(empty/));
     await assert.rejects(
       importRootfs(chunked(Buffer.alloc(0)), 'x', { ...o, changes: ['RUN echo hi'] }),
       invalid(/^import: unsupported --change instruction "RUN echo hi"$/),

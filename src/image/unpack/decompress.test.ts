@@ -55,6 +55,13 @@ test('gzip, zstd and plain layers come out as the same tar, by media type or by 
   }
 });
 
+test('zstd output is complete even when zstd exits before the first read', async () => {
+  // Node discards a child's unread stdout when it exits.
+  const out = await decompressLayer(source(zstd(tar)), MediaType.OciLayerZstd);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal((await collect(out)).length, tar.length);
+});
+
 test('a layer declared compressed that is not is refused', async () => {
   await assert.rejects(decompressLayer(source(tar), MediaType.OciLayerGzip), (e: unknown) => {
     assert.ok(isBerthError(e, 'InvalidArgument'));

@@ -81,7 +81,16 @@ export async function decompressLayer(source: Readable, mediaType: string, conte
     stream.destroy();
     throw invalidArgument(context, `media type ${mediaType} says ${declared}, but the data is not ${declared}`);
   }
-  switch (sniffed) {
+  const tar = open(stream, sniffed, context);
+  // The caller may start reading a moment later (or stop early). A stream
+  // destroyed with an error meanwhile must not crash the process for want
+  // of a listener; its reader still gets the error from iteration.
+  tar.on('error', () => undefined);
+  return tar;
+}
+
+function open(stream: Readable, compression: LayerCompression, context: string): Readable {
+  switch (compression) {
     case 'gzip': {
       const gunzip = createGunzip({ chunkSize: 1 << 16 });
       // Errors on either side end up on gunzip, which the caller reads.

@@ -134,6 +134,11 @@ test('global pax headers are ignored; the archive may end without zero blocks', 
   );
 });
 
+test('an empty stream is not an archive', async () => {
+  await assert.rejects(readAll(chunked(Buffer.alloc(0), 1)), /^BerthError: tar stream: empty/);
+  assert.deepEqual(await readAll(chunked(Buffer.alloc(1024), 512)), []);
+});
+
 test('a corrupt header checksum is refused with its offset', async () => {
   const buf = tarBuffer([{ name: 'a', data: 'A' }, { name: 'b' }]);
   buf[1024 + 3] = 0x41; // inside the second header's name

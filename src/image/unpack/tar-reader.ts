@@ -178,6 +178,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
         // Go's archive/tar (and so containerd) accepts that; so do we, unless
         // a pax or long-name header was waiting for its entry.
         if (pax !== undefined || longName !== undefined || longLink !== undefined) throw truncated('an entry header');
+        // Not even an end-of-archive block: a download cut to nothing, not a layer.
+        if (offset === 0) throw invalidArgument(TAR, 'empty: not even an end-of-archive block');
         return;
       }
       if (block.length < BLOCK) throw truncated('a header block');

@@ -6,7 +6,7 @@
  * costs one process per zstd layer, not per chunk. Needs the `zstd` package.
  */
 import { spawn } from 'node:child_process';
-import { Readable, pipeline } from 'node:stream';
+import { PassThrough, Readable, pipeline } from 'node:stream';
 
 import { errnoCode, failedPrecondition, invalidArgument } from '../../errors.js';
 
@@ -19,6 +19,13 @@ const MAX_WINDOW = '--memory=512MB';
 
 export function zstdDecompress(source: Readable, context = 'layer'): Readable {
   const child = spawn('zstd', ['-d', '-c', '-q', MAX_WINDOW], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Read from the start: when a child exits, Node resumes (and so discards)
+  // any stdout nobody listens to yet, and zstd can finish a small layer
+  // before our consumer asks for the first chunk.
+  const stdout = new PassThrough({ highWaterMark: 1 << 16 });
+  stdout.on('error', () => undefined); // read through iteration, which reports it
+  child.stdout.on('error', (e) => stdout.destroy(e));
+  child.stdout.pipe(stdout);
   const stderr: Buffer[] = [];
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 64) stderr.push(c);
@@ -47,7 +54,7 @@ export function zstdDecompress(source: Readable, context = 'layer'): Readable {
   async function* output(): AsyncGenerator<Buffer, void, undefined> {
     let done = false;
     try {
-      for await (const chunk of child.stdout) yield chunk as Buffer;
+      for await (const chunk of stdout) yield chunk as Buffer;
       const code = await exited;
       await fed;
       done = true;
@@ -61,6 +68,7 @@ export function zstdDecompress(source: Readable, context = 'layer'): Readable {
         // The consumer stopped early (or failed): stop zstd and the source.
         child.kill('SIGKILL');
         source.destroy();
+        stdout.destroy();
         await exited.catch(() => undefined);
       }
     }
