@@ -139,6 +139,14 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     assert.match(missing.stderr, /manifest for .*berth\/nothing:here not found/);
   });
 
+  test('on a terminal, pull redraws one line per layer in place', async () => {
+    // script(1) gives the command a pty, as a user's shell would.
+    const r = await runCommand('script', ['-qec', `${BERTH} pull ${image.reference}`, '/dev/null'], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes('\x1b['), 'no cursor movement on a terminal');
+    assert.match(r.stdout, /[0-9a-f]{12}: Already exists/);
+  });
+
   test('image prune -a removes the image and frees its layers; logout forgets the credentials', async () => {
     const prune = await ok(['image', 'prune', '-a', '-f']);
     assert.match(prune.stdout, /deleted: sha256:[0-9a-f]{64}/);

@@ -52,19 +52,23 @@ class TerminalProgress implements ProgressSink {
     this.timer ??= setTimeout(() => this.redraw(), 50);
   }
 
+  /** A whole-image line ends the current block of layer lines: they stay as drawn, above it. */
   line(text: string): void {
     this.redraw();
+    this.order.length = 0;
+    this.lines.clear();
+    this.drawn = 0;
     this.out.write(`${text}\n`);
   }
 
   close(): void {
-    this.redraw();
+    if (this.order.length > 0) this.redraw();
   }
 
   private redraw(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const width = this.out.columns ?? 80;
+    const width = this.out.columns || 80; // 0 when the pty has no size set
     let s = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
     for (const id of this.order) s += `\x1b[2K${(this.lines.get(id) ?? '').slice(0, width - 1)}\n`;
     this.drawn = this.order.length;

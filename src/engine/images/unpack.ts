@@ -1,7 +1,8 @@
-import { failedPrecondition } from '../../errors.js';
+import { failedPrecondition, isBerthError } from '../../errors.js';
 import type { Descriptor } from '../../image/descriptor.js';
 import type { ImageConfig } from '../../image/image-config.js';
 import { applyLayerToSnapshot } from '../../snapshot/apply-layer.js';
+import { chainId } from '../../snapshot/chain-id.js';
 import type { ImageStores } from './image-stores.js';
 import { shortId, type ProgressListener } from './progress.js';
 
@@ -27,12 +28,28 @@ export async function unpackImage(stores: ImageStores, layers: Descriptor[], con
   for (const [i, layer] of layers.entries()) {
     await options.ready?.(i);
     const id = shortId(layer.digest);
+    const diffId = diffIds[i] as string;
+    const chain = chainId(parent, diffId);
+    if (await isCommitted(stores, chain)) {
+      // Unpacked before, by this image or another with the same lower layers.
+      parent = chain;
+      continue;
+    }
     progress({ id, status: 'Extracting', current: 0, total: layer.size });
-    const applied = await applyLayerToSnapshot(stores.snapshots, parent, await stores.content.read(layer.digest), layer.mediaType, diffIds[i] as string, {
+    const applied = await applyLayerToSnapshot(stores.snapshots, parent, await stores.content.read(layer.digest), layer.mediaType, diffId, {
       context: `${options.context}: layer ${layer.digest}`,
     });
     progress({ id, status: 'Pull complete' });
     parent = applied.chainId;
   }
   return parent;
+}
+
+async function isCommitted(stores: ImageStores, chain: string): Promise<boolean> {
+  try {
+    return (await stores.snapshots.stat(chain)).kind === 'committed';
+  } catch (e) {
+    if (isBerthError(e, 'NotFound')) return false;
+    throw e;
+  }
 }
