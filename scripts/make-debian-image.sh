@@ -118,9 +118,20 @@ build_rootfs() {
   local proxy
   proxy=$(apt-config dump Acquire::http::Proxy 2>/dev/null | sed -n 's/^Acquire::http::Proxy "\(.*\)";$/\1/p')
   [[ -n $proxy ]] && aptopts+=(--aptopt="Acquire::http::Proxy \"$proxy\"")
-  # The options were for building; the image keeps Debian's defaults.
+  # Lean as Debian's "slim" images: no manual pages, documentation (but the
+  # copyright files) or translations; the rule stays in the image's dpkg
+  # configuration, so later installs skip them too.
+  local dpkgopts=() p
+  for p in /usr/share/man /usr/share/info /usr/share/groff /usr/share/lintian /usr/share/linda /usr/share/locale /usr/share/doc; do
+    dpkgopts+=(--dpkgopt="path-exclude=$p/*")
+  done
+  dpkgopts+=(--dpkgopt='path-include=/usr/share/doc/*/copyright')
+  # merged-usr: /bin, /lib… as symlinks into /usr made by a hook, not by the
+  # usrmerge package (which would pull in perl). The apt options were for
+  # building only; the image keeps Debian's defaults.
   TMPDIR="$TMP" mmdebstrap --mode=root --variant=minbase --include="$PACKAGES" --format=tar \
-    "${aptopts[@]}" --customize-hook='rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap' \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr "${dpkgopts[@]}" "${aptopts[@]}" \
+    --customize-hook='rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap' \
     --quiet "$SUITE" "$TMP/rootfs.tar" "${mirrors[@]}"
   mv "$TMP/rootfs.tar" "$ROOTFS"
   rm -rf "$LAYOUT"

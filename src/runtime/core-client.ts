@@ -26,6 +26,10 @@ export interface CoreLaunch {
   pid: number;
   /** foreground mode: resolves with the container process's exit status */
   exited: Promise<ExitStatus>;
+  /** the container's stdio where the caller asked for 'pipe' */
+  stdin?: Writable;
+  stdout?: Readable;
+  stderr?: Readable;
 }
 
 export interface CoreOptions {
@@ -45,7 +49,7 @@ type CoreMessage = CoreFailure | { type: 'ready'; pid: number } | { type: 'exit'
  * on another. Resolves once the container process is set up and waiting (or
  * running, for exec); rejects with the failed step otherwise.
  */
-export function launch(plan: Plan, options: CoreOptions): Promise<CoreLaunch & { stdout?: Readable; stderr?: Readable; stdin?: Writable }> {
+export function launch(plan: Plan, options: CoreOptions): Promise<CoreLaunch> {
   const core = corePath();
   if (!existsSync(core)) throw unavailable('berth-core', `not built at ${core} (run: npm run build)`);
   const preserved = options.preserved ?? [];
@@ -74,7 +78,7 @@ export function launch(plan: Plan, options: CoreOptions): Promise<CoreLaunch & {
       } else if (m.type === 'ready') {
         pid = m.pid;
         settled = true;
-        const result: CoreLaunch & { stdout?: Readable; stderr?: Readable; stdin?: Writable } = { pid, exited };
+        const result: CoreLaunch = { pid, exited };
         if (child.stdout) result.stdout = child.stdout;
         if (child.stderr) result.stderr = child.stderr;
         if (child.stdin) result.stdin = child.stdin;
