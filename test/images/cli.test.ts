@@ -14,7 +14,7 @@ import { ImageService } from '../../src/engine/images/image-service.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
-import { pushTestImage, type PushedImage } from '../fixtures/registry/test-image.js';
+import { pushTestImage, skopeo, type PushedImage } from '../fixtures/registry/test-image.js';
 import { runCommand } from '../runtime/harness.js';
 
 const root = process.getuid?.() === 0;
@@ -110,6 +110,18 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     const inspected = await runCommand('skopeo', ['inspect', '--tls-verify=false', '--creds', `${registry.credentials!.username}:${registry.credentials!.password}`, `docker://${target}`]);
     assert.equal(inspected.code, 0, inspected.stderr);
     assert.equal((JSON.parse(inspected.stdout) as { Digest: string }).Digest, image.digest);
+  });
+
+  test('a saved archive goes back into the registry with skopeo and pulls as the same image', async () => {
+    const archive = path.join(dir, 'app.tar');
+    await ok(['save', '-o', archive, image.reference]);
+    const target = `${registry.host}/berth/roundtrip:1`;
+    const creds = `${registry.credentials!.username}:${registry.credentials!.password}`;
+    await skopeo(dir, ['copy', '--dest-tls-verify=false', '--dest-creds', creds, `docker-archive:${archive}`, `docker://${target}`]);
+    await ok(['pull', target]);
+    const ids = (await ok(['images', '--no-trunc', '--format', '{{.ID}}'])).stdout.trim().split('\n');
+    assert.equal(new Set(ids).size, 1, `one image id for both names: ${ids.join(' ')}`);
+    await ok(['rmi', target]);
   });
 
   test('rmi refuses an image a container uses unless forced, and untags by name', async () => {

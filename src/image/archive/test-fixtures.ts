@@ -4,6 +4,7 @@
  * independent readers and writers.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,19 @@ import { ImageStore } from '../image-store.js';
 import { readTar } from '../unpack/tar-reader.js';
 import { TarWriter, type TarBody, type TarHeaderInput } from './tar-writer.js';
 
-export const run = promisify(execFile);
+const execFileP = promisify(execFile);
+
+// As root, skopeo keeps a blob-info cache in /var/lib/containers/cache
+// whatever it copies; made to believe it runs rootless it keeps it under
+// HOME instead, here a directory of this test process, removed at exit.
+const skopeoHome = path.join(os.tmpdir(), `berth-archive-skopeo-${process.pid}`);
+process.once('exit', () => rmSync(skopeoHome, { recursive: true, force: true }));
+const skopeoEnv = { ...process.env, HOME: skopeoHome, XDG_DATA_HOME: path.join(skopeoHome, 'xdg'), _CONTAINERS_ROOTLESS_UID: '1000' };
+
+/** execFile, promised; skopeo runs with its cache kept out of /var/lib/containers. */
+export function run(file: string, args: readonly string[], options: { maxBuffer?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileP(file, args, file === 'skopeo' ? { ...options, env: skopeoEnv } : options);
+}
 
 export interface Stores {
   dir: string;
