@@ -6,6 +6,8 @@
  * snapshot is removed; nothing half-unpacked is ever committed.
  */
 import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 import { failedPrecondition, invalidArgument, isBerthError } from '../errors.js';
@@ -54,6 +56,7 @@ export async function applyLayerToSnapshot(
 ): Promise<AppliedLayer> {
   const ctx = opts.context ?? `layer ${expectedDiffId}`;
   let key: string | undefined;
+  let dir: string | undefined;
   try {
     checkDigest(expectedDiffId, 'diffID');
     const chainId = chainIdOf(parentChainId, expectedDiffId);
@@ -67,7 +70,7 @@ export async function applyLayerToSnapshot(
     }
     if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing.kind}, not a committed layer`);
     key = `extract-${randomBytes(8).toString('hex')} ${chainId}`;
-    const dir = layerDirOf(await sn.prepare(key, parentChainId));
+    dir = layerDirOf(await sn.prepare(key, parentChainId));
     const { diffId } = await extractLayer(layer, dir, mediaType, { ...opts, context: ctx });
     if (diffId !== expectedDiffId) {
       throw invalidArgument(ctx, `diffID mismatch: the layer unpacks to ${diffId}, the image config says ${expectedDiffId}`);
@@ -84,6 +87,16 @@ export async function applyLayerToSnapshot(
     layer.destroy();
     throw e;
   } finally {
-    if (key !== undefined) await sn.remove(key).catch(() => undefined);
+    if (key !== undefined) {
+      // Give the half-unpacked layer's space back first: when the disk
+      // filled up during the unpack, the snapshotter cannot even rewrite its
+      // metadata to forget the snapshot, which would then stay, full.
+      if (dir !== undefined) await emptyDir(dir).catch(() => undefined);
+      await sn.remove(key).catch(() => undefined);
+    }
   }
+}
+
+async function emptyDir(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) await rm(path.join(dir, name), { recursive: true, force: true });
 }

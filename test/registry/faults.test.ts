@@ -222,6 +222,39 @@ describe('registry client faults', () => {
     });
   });
 
+  it('given the size, refuses a blob the registry announces shorter or longer, before reading it', async () => {
+    const srv = await serve((_req, res, n) => {
+      const body = n === 2 ? Buffer.concat([BLOB, Buffer.alloc(10)]) : BLOB.subarray(0, 60_000);
+      res.writeHead(200, { 'content-length': String(body.length) });
+      res.end(body);
+    });
+    const client = clientFor(srv.host);
+    const name = `blob ${BLOB_DIGEST} of ${srv.host}/x`;
+    await assert.rejects(readAll(await client.getBlob('x', BLOB_DIGEST, { size: BLOB.length })), (e) => {
+      assert.ok(isBerthError(e, 'Internal'));
+      assert.equal(e.message, `registry ${srv.host}: ${name}: truncated: the registry has 60000 of its 100000 bytes`);
+      return true;
+    });
+    await assert.rejects(readAll(await client.getBlob('x', BLOB_DIGEST, { size: BLOB.length })), (e) => {
+      assert.ok(isBerthError(e, 'Internal'));
+      assert.equal(e.message, `registry ${srv.host}: ${name}: the registry has 100010 bytes, more than its 100000`);
+      return true;
+    });
+    // Without the size, only the digest check at the end can tell.
+    await assert.rejects(readAll(await client.getBlob('x', BLOB_DIGEST)), /does not match its digest/);
+  });
+
+  it('given the size, resumes a body sent without a length that ends short of it', async () => {
+    const srv = await serve((req, res, n) => {
+      if (n > 1) return sendBlob(res, req.headers.range);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked: no length announced
+      res.end(BLOB.subarray(0, 25_000));
+    });
+    const data = await readAll(await clientFor(srv.host).getBlob('x', BLOB_DIGEST, { size: BLOB.length }));
+    assert.equal(sha256(data), BLOB_DIGEST);
+    assert.equal(srv.requests[1]?.headers.range, 'bytes=25000-');
+  });
+
   it('retries a manifest whose body was cut short', async () => {
     const srv = await serve((_req, res, n) => {
       if (n > 1) return sendManifest(res);

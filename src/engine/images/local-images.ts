@@ -1,5 +1,8 @@
 import { conflict, isBerthError, notFound } from '../../errors.js';
+import type { Descriptor } from '../../image/descriptor.js';
 import type { ImageRecord } from '../../image/image-store.js';
+import { parseManifest } from '../../image/manifest.js';
+import { isIndexType } from '../../image/media-types.js';
 import { familiarName, familiarString, normalizeImageName, parseReference } from '../../image/reference.js';
 import { resolveImage, type ResolvedImage } from '../../image/resolve.js';
 import { chainIds } from '../../snapshot/chain-id.js';
@@ -16,7 +19,7 @@ export interface LocalImage {
 export async function localImages(stores: ImageStores): Promise<LocalImage[]> {
   const byId = new Map<string, LocalImage>();
   for (const record of await stores.images.list()) {
-    const resolved = await resolveImage(stores.content, record.target).catch(() => undefined);
+    const resolved = await resolveLocal(stores, record.target);
     if (!resolved) continue;
     const id = resolved.configDescriptor.digest;
     const entry = byId.get(id) ?? { id, records: [], resolved };
@@ -24,6 +27,31 @@ export async function localImages(stores: ImageStores): Promise<LocalImage[]> {
     byId.set(id, entry);
   }
   return [...byId.values()];
+}
+
+/**
+ * The image a name points at, for this host's platform; failing that, for
+ * the first platform of its index whose manifest is here. A multi-platform
+ * name pulled with `--platform` for another platform holds only that one:
+ * without this it would be pulled, yet neither listed nor usable (docker
+ * lists and runs it, warning that the platforms differ).
+ */
+async function resolveLocal(stores: ImageStores, target: Descriptor): Promise<ResolvedImage | undefined> {
+  const forHost = await resolveImage(stores.content, target).catch(() => undefined);
+  if (forHost || !isIndexType(target.mediaType)) return forHost;
+  let parsed;
+  try {
+    parsed = parseManifest(await stores.content.readAll(target.digest), target.mediaType, `manifest ${target.digest}`);
+  } catch {
+    return undefined;
+  }
+  if (parsed.kind !== 'index') return undefined;
+  for (const d of parsed.index.manifests) {
+    if (d.platform === undefined || !(await stores.content.has(d.digest))) continue;
+    const resolved = await resolveImage(stores.content, target, { platform: d.platform, strict: true }).catch(() => undefined);
+    if (resolved) return resolved;
+  }
+  return undefined;
 }
 
 /**

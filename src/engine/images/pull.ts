@@ -87,7 +87,8 @@ export async function pullImage(stores: ImageStores, registries: RegistryAccess,
   } catch (e) {
     // Let the other downloads finish or fail before reporting: nothing keeps running behind the caller.
     await Promise.allSettled(downloads);
-    throw e instanceof Error && isBerthError(e) ? e.within(context) : e;
+    // Unpack errors already start with the image ("image "x": layer …"): name it once, not twice.
+    throw isBerthError(e) && !e.message.startsWith(`${context}: `) ? e.within(context) : e;
   }
 
   // Manifests last: a blob present means its image is complete.

@@ -28,6 +28,14 @@ export interface BlobReaderOptions {
   name: string;
   digest: string;
   offset: number;
+  /**
+   * The blob's size as its descriptor gives it, when known: an answer that
+   * announces another length is refused before its body is read (a
+   * registry serving a truncated blob would otherwise show up only as a
+   * digest mismatch at the end), and a body sent without a length is
+   * resumed when it ends short of it.
+   */
+  size?: number;
   /** The answer to the first request (200 or 206). */
   first: TransportResponse;
   /** Asks for the blob again from `offset`; the answer must be 200 or 206 (it throws otherwise). */
@@ -64,6 +72,7 @@ export class BlobReader extends Readable {
     super();
     this.#o = options;
     this.#position = options.offset;
+    this.#total = options.size;
     this.#digester = options.offset === 0 ? new Digester() : undefined;
     this.#attach(options.first);
   }
@@ -101,11 +110,11 @@ export class BlobReader extends Readable {
         return;
       }
       skip = this.#position - range.start;
-      this.#total ??= range.total;
+      if (!this.#announces(res, range.total)) return;
     } else {
       // 200: the registry sent the whole blob, whatever we asked.
       skip = this.#position;
-      this.#total ??= res.contentLength;
+      if (!this.#announces(res, res.contentLength)) return;
     }
     this.#res = res;
     this.#skip = skip;
@@ -121,6 +130,25 @@ export class BlobReader extends Readable {
       body.resume();
       this.#arm();
     }
+  }
+
+  /** Takes the blob length an answer announces; false (and the stream failed) when it contradicts the known one. */
+  #announces(res: TransportResponse, length: number | undefined): boolean {
+    if (length === undefined || this.#total === undefined || length === this.#total) {
+      this.#total ??= length;
+      return true;
+    }
+    res.discard();
+    const size = this.#total;
+    this.#fail(
+      internal(
+        this.#o.context,
+        length < size
+          ? `${this.#o.name}: truncated: the registry has ${length} of its ${size} bytes`
+          : `${this.#o.name}: the registry has ${length} bytes, more than its ${size}`,
+      ),
+    );
+    return false;
   }
 
   #detach(): void {

@@ -76,6 +76,8 @@ export interface PingResult {
 export interface GetBlobOptions {
   /** Start at this byte (Range request): resumes a download that stopped. */
   offset?: number;
+  /** The blob's size from its descriptor: an answer announcing another length is refused (see BlobReader). */
+  size?: number;
 }
 
 /** Manifests and indexes larger than this are refused (containerd uses the same bound). */
@@ -254,6 +256,7 @@ export class RegistryClient {
       name,
       digest,
       offset,
+      ...(options.size !== undefined ? { size: options.size } : {}),
       first: check(first),
       reopen: async (from) => check(await open(from)),
       idleTimeoutMs: this.#transport.options.timeoutMs,

@@ -98,6 +98,22 @@ test('corrupt gzip data fails the stream', async () => {
   });
 });
 
+test('a truncated gzip stream read only later fails the read, not the process', async () => {
+  // Small enough that the input ends (and gunzip fails) before anyone reads.
+  const g = gzipSync(tarBuffer([{ name: 'a', data: 'short' }]));
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const out = await decompressLayer(source(g.subarray(0, g.length - 10)), MediaType.OciLayerGzip);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await assert.rejects(collect(out), (e: unknown) => (e as { code?: string }).code === 'Z_BUF_ERROR');
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught, []);
+});
+
 test('a source error reaches the reader (zstd)', async () => {
   const z = zstd(tar);
   async function* failing(): AsyncGenerator<Buffer> {
