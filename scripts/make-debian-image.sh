@@ -94,6 +94,17 @@ need_package() { # COMMAND PACKAGE
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null
 }
 
+# skopeo as the tests run it (test/fixtures/registry/test-image.ts): as root it
+# keeps a blob-info cache in /var/lib/containers whatever it copies; made to
+# believe it runs rootless it keeps it under HOME, here our temporary directory.
+skopeo_() {
+  need_package skopeo skopeo
+  mkdir -p "$TMP/skopeo-home"
+  [[ -f $TMP/policy.json ]] || echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$TMP/policy.json"
+  HOME="$TMP/skopeo-home" XDG_DATA_HOME="$TMP/skopeo-home/xdg" _CONTAINERS_ROOTLESS_UID=1000 \
+    skopeo --policy "$TMP/policy.json" "$@"
+}
+
 # The bookworm entries of the host's apt sources, as mmdebstrap mirror lines:
 # the same mirror (and proxy, if any) that apt uses here.
 mirror_lines() {
@@ -109,6 +120,7 @@ build_rootfs() {
   ((${#mirrors[@]} > 0)) || die "no $SUITE entries in this host's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d)"
   say "building a Debian $SUITE root filesystem with mmdebstrap (minbase + $PACKAGES) from:"
   printf '  %s\n' "${mirrors[@]}" >&2
+  say "(a minute or so)"
   local aptopts=()
   # A host whose mirror serves expired Release files (a snapshot) says so in
   # its apt configuration; mmdebstrap does not read that, so pass it on.
@@ -132,7 +144,10 @@ build_rootfs() {
   TMPDIR="$TMP" mmdebstrap --mode=root --variant=minbase --include="$PACKAGES" --format=tar \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr "${dpkgopts[@]}" "${aptopts[@]}" \
     --customize-hook='rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap' \
-    --quiet "$SUITE" "$TMP/rootfs.tar" "${mirrors[@]}"
+    "$SUITE" "$TMP/rootfs.tar" "${mirrors[@]}" >"$TMP/mmdebstrap.log" 2>&1 || {
+    tail -n 40 "$TMP/mmdebstrap.log" >&2
+    die "mmdebstrap failed (the last lines of its output are above)"
+  }
   mv "$TMP/rootfs.tar" "$ROOTFS"
   rm -rf "$LAYOUT"
 }
@@ -300,15 +315,13 @@ if [[ -n $oci_dir || -n $push_ref ]]; then
     dir=${oci_dir%%:*}
     tag=latest
     [[ $oci_dir == *:* ]] && tag=${oci_dir#*:}
-    need_package skopeo skopeo
     # skopeo copies the one image under its tag; a layout already in DIR keeps its other tags.
-    skopeo copy --quiet "oci:$LAYOUT:latest" "oci:$dir:$tag"
+    skopeo_ copy --quiet "oci:$LAYOUT:latest" "oci:$dir:$tag"
     say "wrote the OCI image layout $dir, tag $tag"
   fi
   if [[ -n $push_ref ]]; then
-    need_package skopeo skopeo
     say "pushing to $push_ref"
-    skopeo copy --quiet --dest-tls-verify=false "oci:$LAYOUT:latest" "docker://$push_ref"
+    skopeo_ copy --quiet --dest-tls-verify=false "oci:$LAYOUT:latest" "docker://$push_ref"
   fi
 fi
 

@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 
 import { conflict, isBerthError } from '../../errors.js';
 import { importRootfs, loadArchive, saveArchive, type ImportResult, type LoadResult } from '../../image/archive/index.js';
-import type { Platform } from '../../image/descriptor.js';
+import type { Descriptor, Platform } from '../../image/descriptor.js';
+import { resolveImage } from '../../image/resolve.js';
 import { familiarString, normalizeImageName, parseReference } from '../../image/reference.js';
 import type { Mount } from '../../snapshot/mount.js';
 import { cleanupUnused } from './cleanup.js';
@@ -56,7 +57,12 @@ export class ImageService {
 
   /** `load`: images from a docker-save or OCI-layout archive (plain, gzip or zstd). */
   load(source: AsyncIterable<Uint8Array>): Promise<LoadResult> {
-    return this.lock.shared(() => loadArchive(source, { content: this.stores.content, images: this.stores.images }));
+    return this.lock.shared(async () => {
+      const result = await loadArchive(source, { content: this.stores.content, images: this.stores.images });
+      // Unpacked now, as docker does: sizes are true at once and the first run does not pay for it.
+      for (const img of result.images) await this.unpackTarget(img.target, img.names[0] ?? img.target.digest);
+      return result;
+    });
   }
 
   /** `save`: a docker-save archive (`docker load` reads it) or, with format "oci", an OCI image layout. */
@@ -74,14 +80,21 @@ export class ImageService {
 
   /** `import`: a root filesystem tarball becomes a one-layer image named `ref`. */
   import(source: AsyncIterable<Uint8Array>, ref: string, options: { changes?: string[]; message?: string } = {}): Promise<ImportResult> {
-    return this.lock.shared(() =>
-      importRootfs(source, ref, {
+    return this.lock.shared(async () => {
+      const result = await importRootfs(source, ref, {
         content: this.stores.content,
         images: this.stores.images,
         changes: options.changes ?? [],
         ...(options.message ? { message: options.message } : {}),
-      }),
-    );
+      });
+      await this.unpackTarget(result.target, result.name);
+      return result;
+    });
+  }
+
+  private async unpackTarget(target: Descriptor, name: string): Promise<void> {
+    const resolved = await resolveImage(this.stores.content, target).catch(() => undefined);
+    if (resolved) await unpackImage(this.stores, resolved.layers, resolved.config, { context: `image "${name}"` });
   }
 
   async list(): Promise<ImageSummary[]> {
