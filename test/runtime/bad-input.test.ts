@@ -4,26 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { Spec } from '../../src/oci/spec.js';
 import { makeBundle } from '../fixtures/bundle.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
-import { RuntimeCli } from './harness.js';
+import { useRuntimeCli } from './harness.js';
 
 const root = process.getuid?.() === 0;
 
 describe('bad input', { skip: !root && 'needs root' }, () => {
-  let cli: RuntimeCli;
-  let host: HostSnapshot;
-  before(async () => {
-    host = await snapshotHost();
-    cli = await RuntimeCli.create();
-  });
-  after(async () => {
-    await cli.dispose();
-    await assertNoLeaks(host);
-  });
+  const env = useRuntimeCli();
 
   /** Runs `run` on a bundle whose spec `mutate` broke; returns stderr after checking the failure. */
   async function refused(mutate: (s: Spec) => void, rawConfig?: string): Promise<string> {
@@ -33,12 +23,12 @@ describe('bad input', { skip: !root && 'needs root' }, () => {
         const { writeFile } = await import('node:fs/promises');
         await writeFile(bundle.configPath, rawConfig);
       }
-      const r = await cli.run(['run', '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--bundle', bundle.dir, bundle.id]);
       assert.notEqual(r.code, 0, `accepted: ${r.stdout}`);
       assert.equal(r.stdout, '', 'the program must not have run');
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, `one message, got: ${r.stderr}`);
-      assert.deepEqual(readdirSync(cli.root), [], 'state directory left behind');
+      assert.deepEqual(readdirSync(env.cli.root), [], 'state directory left behind');
       return lines[0]!;
     } finally {
       await bundle.cleanup();
@@ -104,10 +94,10 @@ describe('bad input', { skip: !root && 'needs root' }, () => {
     try {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(`${bundle.rootfs}/bin/garbage`, 'not a program\n', { mode: 0o755 });
-      const r = await cli.run(['run', '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--bundle', bundle.dir, bundle.id]);
       assert.equal(r.code, 126);
       assert.match(r.stderr, /exec: "\/bin\/garbage": exec format error/);
-      assert.deepEqual(readdirSync(cli.root), []);
+      assert.deepEqual(readdirSync(env.cli.root), []);
     } finally {
       await bundle.cleanup();
     }
@@ -127,23 +117,23 @@ describe('bad input', { skip: !root && 'needs root' }, () => {
   test('a container id that is already taken', async () => {
     const bundle = await makeBundle();
     try {
-      assert.equal((await cli.run(['create', '--bundle', bundle.dir, bundle.id])).code, 0);
-      const r = await cli.run(['create', '--bundle', bundle.dir, bundle.id]);
+      assert.equal((await env.cli.run(['create', '--bundle', bundle.dir, bundle.id])).code, 0);
+      const r = await env.cli.run(['create', '--bundle', bundle.dir, bundle.id]);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, new RegExp(`container "${bundle.id}": already exists`));
-      const state = JSON.parse((await cli.run(['state', bundle.id])).stdout) as { status: string };
+      const state = JSON.parse((await env.cli.run(['state', bundle.id])).stdout) as { status: string };
       assert.equal(state.status, 'created', 'the first container must be untouched');
     } finally {
-      await cli.run(['delete', '--force', bundle.id]);
+      await env.cli.run(['delete', '--force', bundle.id]);
       await bundle.cleanup();
     }
   });
 
   test('unknown flags and commands are refused plainly', async () => {
-    const flag = await cli.run(['create', '--bogus', 'x']);
+    const flag = await env.cli.run(['create', '--bogus', 'x']);
     assert.notEqual(flag.code, 0);
     assert.match(flag.stderr, /--bogus: unknown flag/);
-    const verb = await cli.run(['frobnicate']);
+    const verb = await env.cli.run(['frobnicate']);
     assert.notEqual(verb.code, 0);
     assert.match(verb.stderr, /unknown command "frobnicate"/);
   });

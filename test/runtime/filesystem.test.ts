@@ -7,33 +7,23 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { Spec } from '../../src/oci/spec.js';
 import { makeBundle, type Bundle } from '../fixtures/bundle.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { parseReport, parseSyscall, parseWrite } from '../fixtures/probe.js';
-import { RuntimeCli } from './harness.js';
+import { useRuntimeCli } from './harness.js';
 
 const root = process.getuid?.() === 0;
 
 describe('container filesystem', { skip: !root && 'needs root' }, () => {
-  let cli: RuntimeCli;
-  let host: HostSnapshot;
-  before(async () => {
-    host = await snapshotHost();
-    cli = await RuntimeCli.create();
-  });
-  after(async () => {
-    await cli.dispose();
-    await assertNoLeaks(host);
-  });
+  const env = useRuntimeCli();
 
   async function run(mutate: (s: Spec, b: { dir: string; rootfs: string }) => void | Promise<void>, prepare?: (b: Bundle) => Promise<void>) {
     const bundle = await makeBundle({ mutate });
     try {
       await prepare?.(bundle);
-      const r = await cli.run(['run', '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--bundle', bundle.dir, bundle.id]);
       return { ...r, bundle };
     } finally {
       await bundle.cleanup();

@@ -8,6 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { after, before } from 'node:test';
+
+import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 
 export interface CliResult {
@@ -69,4 +72,27 @@ export function runCommand(
       });
     });
   });
+}
+
+/**
+ * For a describe() block: a RuntimeCli with a state root of its own before
+ * the tests, and afterwards its containers deleted and a check that the
+ * host is left as it was found. Read `.cli` inside tests and hooks.
+ */
+export function useRuntimeCli(): { readonly cli: RuntimeCli } {
+  const state: { cli?: RuntimeCli; host?: HostSnapshot } = {};
+  before(async () => {
+    state.host = await snapshotHost();
+    state.cli = await RuntimeCli.create();
+  });
+  after(async () => {
+    await state.cli?.dispose();
+    if (state.host) await assertNoLeaks(state.host);
+  });
+  return {
+    get cli(): RuntimeCli {
+      if (!state.cli) throw new Error('useRuntimeCli: .cli read before the before() hook ran');
+      return state.cli;
+    },
+  };
 }

@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, beforeEach, afterEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 
 import { makeBundle, type Bundle } from '../fixtures/bundle.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
-import { RuntimeCli } from './harness.js';
+import { useRuntimeCli } from './harness.js';
 
 const root = process.getuid?.() === 0;
 
@@ -23,18 +22,9 @@ interface StateJson {
 }
 
 describe('container lifecycle', { skip: !root && 'needs root' }, () => {
-  let cli: RuntimeCli;
-  let host: HostSnapshot;
+  const env = useRuntimeCli();
   let bundle: Bundle;
 
-  before(async () => {
-    host = await snapshotHost();
-    cli = await RuntimeCli.create();
-  });
-  after(async () => {
-    await cli.dispose();
-    await assertNoLeaks(host);
-  });
   beforeEach(async () => {
     bundle = await makeBundle({
       mutate: (s) => {
@@ -44,17 +34,17 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
     });
   });
   afterEach(async () => {
-    await cli.run(['delete', '--force', bundle.id]);
+    await env.cli.run(['delete', '--force', bundle.id]);
     await bundle.cleanup();
   });
 
   const state = async (id: string): Promise<StateJson> => {
-    const r = await cli.run(['state', id]);
+    const r = await env.cli.run(['state', id]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as StateJson;
   };
   const ok = async (args: string[]) => {
-    const r = await cli.run(args);
+    const r = await env.cli.run(args);
     assert.equal(r.code, 0, `berth-runtime ${args.join(' ')}: ${r.stderr}`);
     return r;
   };
@@ -73,11 +63,11 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
     for (let i = 0; i < 100 && !existsSync(path.join(bundle.rootfs, 'tmp/marker')); i++) await sleep(10);
     assert.equal(readFileSync(path.join(bundle.rootfs, 'tmp/marker'), 'utf8'), 'started\n');
 
-    const again = await cli.run(['start', bundle.id]);
+    const again = await env.cli.run(['start', bundle.id]);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /cannot start a container that is running/);
 
-    const refused = await cli.run(['delete', bundle.id]);
+    const refused = await env.cli.run(['delete', bundle.id]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /container "berth-test-\w+": cannot delete a running container/);
     assert.equal((await state(bundle.id)).status, 'running');
@@ -86,7 +76,7 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
     for (let i = 0; i < 200 && (await state(bundle.id)).status !== 'stopped'; i++) await sleep(10);
     assert.equal((await state(bundle.id)).status, 'stopped');
     await ok(['delete', bundle.id]);
-    const gone = await cli.run(['state', bundle.id]);
+    const gone = await env.cli.run(['state', bundle.id]);
     assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /does not exist/);
   });
@@ -101,13 +91,13 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
   test('exec runs in the container namespaces and returns the exit code', async () => {
     await ok(['run', '--detach', '--bundle', bundle.dir, bundle.id]);
     const { pid } = await state(bundle.id);
-    const r = await cli.run(['exec', bundle.id, '/bin/sh', '-c', 'cat /tmp/marker; readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; exit 7']);
+    const r = await env.cli.run(['exec', bundle.id, '/bin/sh', '-c', 'cat /tmp/marker; readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; exit 7']);
     assert.equal(r.code, 7, r.stderr);
     const [marker, pidns, mntns] = r.stdout.trim().split('\n');
     assert.equal(marker, 'started');
     assert.equal(pidns, readlinkSync(`/proc/${pid}/ns/pid`));
     assert.equal(mntns, readlinkSync(`/proc/${pid}/ns/mnt`));
-    const missing = await cli.run(['exec', bundle.id, 'no-such-program']);
+    const missing = await env.cli.run(['exec', bundle.id, 'no-such-program']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /exec: "no-such-program": executable file not found in \$PATH/);
   });
@@ -117,7 +107,7 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
     const { pid } = await state(bundle.id);
     await ok(['pause', bundle.id]);
     assert.equal((await state(bundle.id)).status, 'paused');
-    const exec = await cli.run(['exec', bundle.id, '/bin/true']);
+    const exec = await env.cli.run(['exec', bundle.id, '/bin/true']);
     assert.notEqual(exec.code, 0, 'exec into a paused container must be refused');
     await ok(['resume', bundle.id]);
     assert.equal((await state(bundle.id)).status, 'running');
@@ -138,7 +128,7 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
       const r = await ok(['run', '--bundle', second.dir, second.id]);
       assert.equal(r.stdout.trim(), readlinkSync(`/proc/${pid}/ns/net`));
     } finally {
-      await cli.run(['delete', '--force', second.id]);
+      await env.cli.run(['delete', '--force', second.id]);
       await second.cleanup();
     }
   });

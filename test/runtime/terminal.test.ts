@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { makeBundle } from '../fixtures/bundle.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
-import { RuntimeCli } from './harness.js';
+import { useRuntimeCli } from './harness.js';
 
 const root = process.getuid?.() === 0;
 
@@ -31,16 +30,7 @@ function receiver(socketPath: string, input = ''): Promise<{ output: Promise<str
 }
 
 describe('terminal', { skip: !root && 'needs root' }, () => {
-  let cli: RuntimeCli;
-  let host: HostSnapshot;
-  before(async () => {
-    host = await snapshotHost();
-    cli = await RuntimeCli.create();
-  });
-  after(async () => {
-    await cli.dispose();
-    await assertNoLeaks(host);
-  });
+  const env = useRuntimeCli();
 
   test('the container gets a pty of its own size as stdio and controlling terminal', async () => {
     const bundle = await makeBundle({
@@ -53,7 +43,7 @@ describe('terminal', { skip: !root && 'needs root' }, () => {
     try {
       const socketPath = path.join(bundle.dir, 'console.sock');
       const { output } = await receiver(socketPath, 'hello\n');
-      const r = await cli.run(['run', '--console-socket', socketPath, '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--console-socket', socketPath, '--bundle', bundle.dir, bundle.id]);
       assert.equal(r.code, 0, r.stderr);
       const lines = (await output).split(/\r?\n/).filter(Boolean);
       assert.deepEqual(lines.slice(0, 2), ['listening', 'received']);
@@ -68,7 +58,7 @@ describe('terminal', { skip: !root && 'needs root' }, () => {
   test('a terminal without a console socket is refused plainly', async () => {
     const bundle = await makeBundle({ mutate: (s) => void (s.process!.terminal = true) });
     try {
-      const r = await cli.run(['run', '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--bundle', bundle.dir, bundle.id]);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /process\.terminal: a terminal was requested but no --console-socket was given/);
     } finally {

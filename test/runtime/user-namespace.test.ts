@@ -6,27 +6,17 @@ import assert from 'node:assert/strict';
 import { chmod } from 'node:fs/promises';
 import { readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { makeBundle } from '../fixtures/bundle.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { parseReport, parseSyscall } from '../fixtures/probe.js';
-import { RuntimeCli } from './harness.js';
+import { useRuntimeCli } from './harness.js';
 
 const root = process.getuid?.() === 0;
 const HOST_BASE = 200000;
 
 describe('user namespace', { skip: !root && 'needs root' }, () => {
-  let cli: RuntimeCli;
-  let host: HostSnapshot;
-  before(async () => {
-    host = await snapshotHost();
-    cli = await RuntimeCli.create();
-  });
-  after(async () => {
-    await cli.dispose();
-    await assertNoLeaks(host);
-  });
+  const env = useRuntimeCli();
 
   test('root in the container is an unprivileged uid on the host', async () => {
     const bundle = await makeBundle({
@@ -40,7 +30,7 @@ describe('user namespace', { skip: !root && 'needs root' }, () => {
     try {
       // The container's root must be able to reach its rootfs: mkdtemp made the bundle 0700.
       await chmod(bundle.dir, 0o755);
-      const r = await cli.run(['run', '--bundle', bundle.dir, bundle.id]);
+      const r = await env.cli.run(['run', '--bundle', bundle.dir, bundle.id]);
       assert.equal(r.code, 0, r.stderr);
       const [reportLine, uidMap, chownLine] = r.stdout.trim().split('\n');
       const report = parseReport(reportLine!);

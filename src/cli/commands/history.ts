@@ -1,8 +1,8 @@
 import type { CliContext } from '../context.js';
 import { UsageError } from '../context.js';
 import { bool, parseFlags, str } from '../flags.js';
-import { parseTemplate } from '../output/go-template.js';
-import { alignTabs, formatTable } from '../output/table.js';
+import { renderRows } from '../output/go-template.js';
+import { formatTable } from '../output/table.js';
 import { ago, humanSize } from '../output/units.js';
 
 /** history [--no-trunc] [-q] [--format F] IMAGE */
@@ -25,9 +25,7 @@ export async function history(ctx: CliContext, argv: string[]): Promise<number> 
   }
   const format = str(p, 'format');
   if (format) {
-    const t = parseTemplate(format);
-    const lines = rows.map((r) => t.render(r));
-    ctx.out(t.table ? alignTabs([t.header(), ...lines]) : lines.map((l) => `${l}\n`).join(''));
+    ctx.out(renderRows(format, rows));
     return 0;
   }
   ctx.out(formatTable([['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], ...rows.map((r) => [r.ID, r.CreatedSince, r.CreatedBy, r.Size, r.Comment])]));

@@ -1,8 +1,8 @@
 import type { ImageSummary } from '../../engine/images/views.js';
 import type { CliContext } from '../context.js';
 import { bool, parseFlags, str } from '../flags.js';
-import { parseTemplate } from '../output/go-template.js';
-import { alignTabs, formatTable } from '../output/table.js';
+import { renderRows } from '../output/go-template.js';
+import { formatTable } from '../output/table.js';
 import { ago, humanSize } from '../output/units.js';
 
 interface ImageRow {
@@ -32,9 +32,7 @@ export async function images(ctx: CliContext, argv: string[]): Promise<number> {
   }
   const format = str(p, 'format');
   if (format) {
-    const t = parseTemplate(format);
-    const lines = rows.map((r) => t.render(r));
-    ctx.out(t.table ? alignTabs([t.header(), ...lines]) : lines.map((l) => `${l}\n`).join(''));
+    ctx.out(renderRows(format, rows));
     return 0;
   }
   const digests = bool(p, 'digests');

@@ -4,6 +4,8 @@
  * leading `table` that prints a header row and aligns columns. Anything
  * else is refused with a plain message rather than guessed at.
  */
+import { alignTabs } from './table.js';
+
 export class TemplateError extends Error {
   override name = 'TemplateError';
 }
@@ -65,4 +67,11 @@ function show(v: unknown, json: boolean): string {
 const HEADERS: Record<string, string> = { ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Names: 'NAMES' };
 function headerName(field: string): string {
   return HEADERS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
+/** `--format` output for a list: one rendered line per row; a `table` template gets a header and aligned columns. */
+export function renderRows(format: string, rows: unknown[]): string {
+  const t = parseTemplate(format);
+  const lines = rows.map((r) => t.render(r));
+  return t.table ? alignTabs([t.header(), ...lines]) : lines.map((l) => `${l}\n`).join('');
 }
