@@ -71,15 +71,20 @@ export async function pullImage(stores: ImageStores, registries: RegistryAccess,
   const config = parseImageConfig(await stores.content.readAll(manifest.config.digest), `config of ${familiarString(ref)}`);
 
   for (const layer of manifest.layers) progress({ id: shortId(layer.digest), status: 'Pulling fs layer' });
+  const present = new Set<string>();
   const downloads = limitedParallel(manifest.layers, options.concurrency ?? 3, async (layer) => {
     const outcome = await downloadBlob(stores.content, client, repo, layer, progress);
-    if (outcome === 'exists') progress({ id: shortId(layer.digest), status: 'Already exists' });
+    if (outcome === 'exists') {
+      present.add(layer.digest);
+      progress({ id: shortId(layer.digest), status: 'Already exists' });
+    }
   });
   for (const d of downloads) d.catch(() => {}); // awaited below; never an unhandled rejection
   try {
     // Unpack in order, each layer as soon as it and the ones below it are here.
     await unpackImage(stores, manifest.layers, config, {
       ready: (i) => downloads[i] as Promise<void>,
+      wasPresent: (i) => present.has(manifest.layers[i]?.digest ?? ''),
       onProgress: progress,
       context,
     });

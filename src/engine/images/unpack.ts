@@ -9,6 +9,8 @@ import { shortId, type ProgressListener } from './progress.js';
 export interface UnpackOptions {
   /** resolves when layer i is in the content store (pull overlaps download and unpack) */
   ready?: (i: number) => Promise<void>;
+  /** layer i was already here before this pull (its progress line already says "Already exists") */
+  wasPresent?: (i: number) => boolean;
   onProgress?: ProgressListener;
   context: string;
 }
@@ -31,7 +33,9 @@ export async function unpackImage(stores: ImageStores, layers: Descriptor[], con
     const diffId = diffIds[i] as string;
     const chain = chainId(parent, diffId);
     if (await isCommitted(stores, chain)) {
-      // Unpacked before, by this image or another with the same lower layers.
+      // Unpacked before, by this image or another with the same lower layers;
+      // a blob fetched anyway (another compression of the same layer) is done.
+      if (options.wasPresent && !options.wasPresent(i)) progress({ id, status: 'Pull complete' });
       parent = chain;
       continue;
     }
