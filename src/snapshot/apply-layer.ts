@@ -6,7 +6,7 @@
  * snapshot is removed; nothing half-unpacked is ever committed.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -16,6 +16,7 @@ import type { ApplyOptions } from '../image/unpack/apply-layer.js';
 import { extractLayer } from '../image/unpack/unpack-layer.js';
 import { chainId as chainIdOf } from './chain-id.js';
 import type { Mount } from './mount.js';
+import type { OverlaySnapshotter } from './overlay.js';
 import type { Snapshotter } from './snapshotter.js';
 
 export interface AppliedLayer {
@@ -99,4 +100,75 @@ export async function applyLayerToSnapshot(
 
 async function emptyDir(dir: string): Promise<void> {
   for (const name of await readdir(dir)) await rm(path.join(dir, name), { recursive: true, force: true });
+}
+
+/** A layer unpacked into a staging directory, not yet a snapshot. */
+export interface StagedLayer {
+  dir: string;
+  diffId: string;
+}
+
+/**
+ * Unpacks a layer with no snapshot yet: the unpacked tree of a layer does
+ * not depend on the layers below it, so the layers of one image can be
+ * unpacked at the same time and committed in order afterwards with
+ * commitStagedLayer. On failure nothing is left.
+ */
+export async function stageLayer(sn: OverlaySnapshotter, layer: Readable, mediaType: string, opts: ApplyLayerOptions = {}): Promise<StagedLayer> {
+  const dir = await sn.stagingDir();
+  try {
+    const { diffId } = await extractLayer(layer, dir, mediaType, opts);
+    return { dir, diffId };
+  } catch (e) {
+    layer.destroy();
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Turns a staged layer into the committed snapshot of its chain on top of
+ * `parentChainId` (which must be committed by now): the staging directory
+ * becomes the new snapshot's upper directory by a rename. The staging
+ * directory is consumed either way.
+ */
+export async function commitStagedLayer(
+  sn: OverlaySnapshotter,
+  parentChainId: string | undefined,
+  staged: StagedLayer,
+  expectedDiffId: string,
+  opts: ApplyLayerOptions = {},
+): Promise<AppliedLayer> {
+  const ctx = opts.context ?? `layer ${expectedDiffId}`;
+  let key: string | undefined;
+  let dir: string | undefined;
+  try {
+    if (staged.diffId !== expectedDiffId) {
+      throw invalidArgument(ctx, `diffID mismatch: the layer unpacks to ${staged.diffId}, the image config says ${expectedDiffId}`);
+    }
+    const chainId = chainIdOf(parentChainId, expectedDiffId);
+    const existing = await sn.stat(chainId).catch((e: unknown) => {
+      if (isBerthError(e, 'NotFound')) return undefined;
+      throw e;
+    });
+    if (existing?.kind === 'committed') return { chainId, diffId: expectedDiffId, unpacked: false };
+    if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing.kind}, not a committed layer`);
+    key = `extract-${randomBytes(8).toString('hex')} ${chainId}`;
+    dir = layerDirOf(await sn.prepare(key, parentChainId));
+    // rename(2) replaces the new snapshot's empty upper directory.
+    await rename(staged.dir, dir);
+    try {
+      await sn.commit(chainId, key);
+      key = undefined;
+    } catch (e) {
+      if (!isBerthError(e, 'AlreadyExists') || (await sn.stat(chainId)).kind !== 'committed') throw e;
+    }
+    return { chainId, diffId: expectedDiffId, unpacked: true };
+  } finally {
+    await rm(staged.dir, { recursive: true, force: true }).catch(() => undefined);
+    if (key !== undefined) {
+      if (dir !== undefined) await emptyDir(dir).catch(() => undefined);
+      await sn.remove(key).catch(() => undefined);
+    }
+  }
 }

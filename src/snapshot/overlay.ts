@@ -17,7 +17,8 @@
  * `open` (no metadata entry, no directory).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errors.js';
@@ -74,7 +75,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const ids = new Set(Object.values(this.#meta.doc.snapshots).map((r) => r.id));
     for (const name of await readdir(this.dir)) {
       if (name === METADATA_FILE) continue;
-      if ((/^[0-9]+$/.test(name) && !ids.has(name)) || name.startsWith(`${METADATA_FILE}.tmp-`)) {
+      if ((/^[0-9]+$/.test(name) && !ids.has(name)) || name.startsWith(`${METADATA_FILE}.tmp-`) || name.startsWith(STAGING_PREFIX)) {
         await rm(path.join(this.dir, name), { recursive: true, force: true });
       }
     }
@@ -232,7 +233,21 @@ export class OverlaySnapshotter implements Snapshotter {
   fsDir(key: string): string {
     return this.#fs(this.#get(key).id);
   }
+
+  /**
+   * A new empty directory on the snapshotter's file system, for unpacking
+   * a layer before its parent chain is committed (see stageLayer); what an
+   * interrupted unpack leaves here is removed on the next open.
+   */
+  async stagingDir(): Promise<string> {
+    const dir = path.join(this.dir, `${STAGING_PREFIX}${randomBytes(8).toString('hex')}`);
+    await mkdir(dir, { mode: 0o755 });
+    await chmod(dir, 0o755); // whatever the umask: it becomes a layer root
+    return dir;
+  }
 }
+
+const STAGING_PREFIX = 'staging-';
 
 function toInfo(name: string, r: SnapshotRecord): SnapshotInfo {
   const info: SnapshotInfo = { name, kind: r.kind, created: r.created, updated: r.updated, labels: { ...r.labels } };
