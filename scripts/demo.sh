@@ -57,4 +57,16 @@ code=$?
 set -e
 echo "exit code $code (137 = killed by SIGKILL: the OOM killer)"
 
+say "Images: the same rootfs as an image, saved and loaded (berth, with its own state root)"
+export BERTH_ROOT="$WORK/berth-root"
+BERTH="$PWD/bin/berth"
+tar -C "$WORK/bundle/rootfs" -czf "$WORK/rootfs.tar.gz" .
+"$BERTH" import -c 'CMD ["/bin/sh"]' -c 'ENV GREETING=hello' "$WORK/rootfs.tar.gz" demo/busybox:1
+"$BERTH" images
+"$BERTH" history demo/busybox:1
+"$BERTH" save -o "$WORK/busybox.tar" demo/busybox:1 && echo "saved: $(du -h "$WORK/busybox.tar" | cut -f1) docker-save archive"
+"$BERTH" rmi demo/busybox:1
+"$BERTH" load -i "$WORK/busybox.tar"
+"$BERTH" image inspect --format 'Cmd {{json .Config.Cmd}}, Env {{json .Config.Env}}, layers {{json .RootFS.Layers}}' demo/busybox:1
+
 say "Done. Everything created here has been removed."
