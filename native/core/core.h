@@ -83,6 +83,7 @@ void op_console_setup(unsigned rows, unsigned cols);
 void op_gate_open(const char *dir);
 void op_wait_start(void);
 void op_mkfifo(const char *path, mode_t mode, uid_t uid, gid_t gid);
+void op_device_filter(const char *cgroup_dir, const char *hex);
 void op_user(uid_t uid, gid_t gid, char **groups);
 void op_caps_bounding(uint64_t keep);
 void op_caps(uint64_t eff, uint64_t prm, uint64_t inh, uint64_t amb);

@@ -117,6 +117,9 @@ static void run(struct plan *p) {
         core.ready_pipe[1] = -1;
       }
       report_after_ready();
+    } else if (IS("device_filter")) {
+      const char *dir = plan_str(p, op);
+      op_device_filter(dir, plan_str(p, op));
     } else if (IS("mkfifo")) {
       const char *path = plan_str(p, op);
       mode_t mode = (mode_t)plan_int(p, op);

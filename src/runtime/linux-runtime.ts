@@ -9,7 +9,8 @@ import { detectCgroupManager } from './cgroups/detect.js';
 import type { Cgroup, CgroupManager } from './cgroups/manager.js';
 import { launch, type CoreLaunch, type CoreOptions } from './core-client.js';
 import { runHooks } from './hooks.js';
-import { effectiveResources } from './device-rules.js';
+import { effectiveResources } from './devices/device-rules.js';
+import { compileDeviceFilter } from './devices/device-filter.js';
 import { hostFacts } from './host.js';
 import { writePidFile } from './pid-file.js';
 import { buildInitPlan } from './plan/init-plan.js';
@@ -65,7 +66,13 @@ export class LinuxRuntime {
         throw invalidArgument('root.path', `${rootfs} is not a directory`);
       }
       const cgroupPath = spec.linux?.cgroupsPath || `berth/${id}`;
-      cgroup = await this.cgroups().create(cgroupPath, effectiveResources(spec));
+      const resources = effectiveResources(spec);
+      cgroup = await this.cgroups().create(cgroupPath, resources);
+      const deviceRules = resources?.devices ?? [];
+      const deviceFilter =
+        this.cgroups().version === 2 && deviceRules.length > 0 && cgroup.procsDirs[0]
+          ? { cgroupDir: cgroup.procsDirs[0], program: compileDeviceFilter(deviceRules) }
+          : undefined;
       const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp) : undefined;
       const plan = buildInitPlan({
         spec,
@@ -73,6 +80,7 @@ export class LinuxRuntime {
         rootfs,
         stateDir,
         cgroupProcsDirs: cgroup.procsDirs,
+        deviceFilter,
         hierarchies: this.cgroups().hierarchies(cgroupPath),
         host: hostFacts(),
         seccomp,

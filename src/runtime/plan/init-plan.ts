@@ -20,6 +20,8 @@ export interface InitPlanInput {
   /** the container's state directory: exec.fifo lives here */
   stateDir: string;
   cgroupProcsDirs: string[];
+  /** cgroup v2: the device allow-list program and the directory it is attached to */
+  deviceFilter?: { cgroupDir: string; program: Buffer } | undefined;
   hierarchies: CgroupHierarchy[];
   host: HostFacts;
   seccomp?: { program: Buffer; flags: number } | undefined;
@@ -59,6 +61,8 @@ export function buildInitPlan(input: InitPlanInput): Plan {
     if (!input.consoleSocket) throw invalidArgument('process.terminal', 'a terminal was requested but no --console-socket was given');
     ops.push({ op: 'console_connect', socket: input.consoleSocket });
   }
+  // Attached before any process of the container is in the cgroup.
+  if (input.deviceFilter) ops.push({ op: 'device_filter', ...input.deviceFilter });
   // cgroup.procs files are opened here, while host paths still resolve.
   for (const dir of input.cgroupProcsDirs) ops.push({ op: 'cgroup_join', dir });
   ops.push(...joinOps(namespaces));

@@ -10,6 +10,7 @@
 export type PlanOp =
   | { op: 'mode'; mode: 'detach' | 'foreground' }
   | { op: 'cgroup_join'; dir: string }
+  | { op: 'device_filter'; cgroupDir: string; program: Buffer }
   | { op: 'oom_score_adj'; value: number }
   | { op: 'setns'; type: string; path: string }
   | { op: 'uid_map'; map: string }
@@ -57,6 +58,8 @@ function fields(op: PlanOp): (string | number | bigint | string[])[] {
       return [op.mode];
     case 'cgroup_join':
       return [op.dir];
+    case 'device_filter':
+      return [op.cgroupDir, op.program.toString('hex')];
     case 'oom_score_adj':
       return [String(op.value)];
     case 'setns':

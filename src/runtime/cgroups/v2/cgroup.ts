@@ -30,8 +30,9 @@ export class V2Cgroup implements Cgroup {
   /**
    * Enable what `r` needs in the ancestors, then write it. Validation comes
    * first so that a bad spec changes nothing. Device rules are not applied:
-   * v2 has no devices files, and the allow-list is enforced by a BPF device
-   * filter attached to the cgroup (not yet part of berth).
+   * v2 has no devices files: the allow-list is an eBPF program
+   * (src/runtime/devices) that the C core attaches to the cgroup before the
+   * container's first process joins it.
    */
   async update(r: Resources): Promise<void> {
     const ctx = this.dir.ctx;

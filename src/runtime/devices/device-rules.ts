@@ -1,5 +1,5 @@
-import { DEFAULT_DEVICE_CGROUP_RULES } from '../oci/defaults.js';
-import type { DeviceCgroupRule, Resources, Spec } from '../oci/spec.js';
+import { DEFAULT_DEVICE_CGROUP_RULES } from '../../oci/defaults.js';
+import type { DeviceCgroupRule, Resources, Spec } from '../../oci/spec.js';
 
 /**
  * The device cgroup rules a container really gets: the spec's own rules,
