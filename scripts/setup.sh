@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 # busybox-static: the test images; runc: the peer the runtime is measured
 # against; podman and conmon: a real runc client driving berth-runtime in the
-# tests; docker-registry, skopeo, umoci, htpasswd (apache2-utils), openssl:
+# tests; docker.io: Debian's docker CLI 20.10 (/usr/bin/docker), an older
+# API client of berthd (its dockerd is never started by tests); docker-registry, skopeo, umoci, htpasswd (apache2-utils), openssl:
 # a real registry and images written by tools nobody here wrote; zstd and
 # attr (setfattr) for layers; hyperfine: benchmarks; build tools for the C core.
-PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3 podman conmon
+PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3 podman conmon docker.io
   docker-registry skopeo umoci apache2-utils openssl zstd attr tar)
 
 missing=()

@@ -17,6 +17,7 @@ import { push } from './commands/push.js';
 import { rmi } from './commands/rmi.js';
 import { tag } from './commands/tag.js';
 import { archiveCommands } from './commands/archives.js';
+import { daemon } from './commands/daemon.js';
 import { berthRoot, CliContext, UsageError, type Command } from './context.js';
 import { FlagError } from './flags.js';
 import { TemplateError } from './output/go-template.js';
@@ -31,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   login,
   logout,
   ...archiveCommands,
+  daemon: (ctx, argv) => {
+    const pkg = packageInfo();
+    return daemon(ctx, argv, { version: pkg.version, runtimePath: path.join(pkg.dir, 'bin', 'berth-runtime') });
+  },
 };
 
 /** `berth image VERB`: the same verbs under docker's management-command names. */
@@ -63,6 +68,8 @@ images:
   import FILE|- [REF]           make an image from a root filesystem tarball (-c CMD …)
   login / logout [SERVER]       store or remove registry credentials
 
+  daemon [-H unix:///PATH]      run berthd, the Docker Engine API, in the foreground
+
   version                       print berth's version
 
 State lives in --root (BERTH_ROOT, default /var/lib/berth). The OCI runtime
@@ -81,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [verb, ...rest] = args;
   if (verb === 'version' || verb === '--version') {
-    process.stdout.write(`berth ${packageVersion()}\n`);
+    process.stdout.write(`berth ${packageInfo().version}\n`);
     return 0;
   }
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
@@ -114,14 +121,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The version in berth's package.json, found upwards from this module (compiled or bundled). */
-function packageVersion(): string {
+/** berth's package.json, found upwards from this module (compiled or bundled): its version and directory. */
+function packageInfo(): { version: string; dir: string } {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'berth' && pkg.version) return pkg.version;
+      if (pkg.name === 'berth' && pkg.version) return { version: pkg.version, dir };
     }
-    if (path.dirname(dir) === dir) return 'unknown';
+    if (path.dirname(dir) === dir) return { version: 'unknown', dir: process.cwd() };
   }
 }

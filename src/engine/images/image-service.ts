@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { conflict, isBerthError } from '../../errors.js';
 import { importRootfs, loadArchive, saveArchive, type ImportResult, type LoadResult } from '../../image/archive/index.js';
 import type { Descriptor, Platform } from '../../image/descriptor.js';
+import type { Credentials } from '../../image/registry/index.js';
 import { resolveImage } from '../../image/resolve.js';
 import { familiarString, normalizeImageName, parseReference } from '../../image/reference.js';
 import type { Mount } from '../../snapshot/mount.js';
@@ -47,12 +48,25 @@ export class ImageService {
     this.registries.close();
   }
 
-  pull(name: string, options: { platform?: Platform; onProgress?: ProgressListener } = {}): Promise<PullResult> {
-    return this.lock.shared(() => pullImage(this.stores, this.registries, name, options));
+  /** `credentials` (the API's X-Registry-Auth) replace those of config.json for this pull only. */
+  pull(name: string, options: { platform?: Platform; onProgress?: ProgressListener; credentials?: Credentials } = {}): Promise<PullResult> {
+    return this.withRegistries(options.credentials, (registries) => pullImage(this.stores, registries, name, options));
   }
 
-  push(name: string, onProgress?: ProgressListener): Promise<PushResult> {
-    return this.lock.shared(() => pushImage(this.stores, this.registries, name, onProgress));
+  push(name: string, onProgress?: ProgressListener, credentials?: Credentials): Promise<PushResult> {
+    return this.withRegistries(credentials, (registries) => pushImage(this.stores, registries, name, onProgress));
+  }
+
+  private withRegistries<T>(credentials: Credentials | undefined, fn: (r: RegistryAccess) => Promise<T>): Promise<T> {
+    return this.lock.shared(async () => {
+      if (!credentials) return fn(this.registries);
+      const own = this.registries.withCredentials(credentials);
+      try {
+        return await fn(own);
+      } finally {
+        own.close();
+      }
+    });
   }
 
   /** `load`: images from a docker-save or OCI-layout archive (plain, gzip or zstd). */

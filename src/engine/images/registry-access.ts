@@ -1,4 +1,4 @@
-import { dockerConfigCredentials, RegistryClient, type RegistryClientOptions } from '../../image/registry/index.js';
+import { dockerConfigCredentials, RegistryClient, type Credentials, type RegistryClientOptions } from '../../image/registry/index.js';
 
 export interface RegistryAccessOptions {
   /** registries (host[:port]) that may be reached over plain HTTP or with unverified TLS */
@@ -12,13 +12,23 @@ export interface RegistryAccessOptions {
 export class RegistryAccess {
   private readonly clients = new Map<string, RegistryClient>();
 
-  constructor(private readonly options: RegistryAccessOptions = {}) {}
+  constructor(
+    private readonly options: RegistryAccessOptions = {},
+    /** fixed credentials for every registry (the API's X-Registry-Auth), instead of config.json */
+    private readonly fixed?: Credentials,
+  ) {}
+
+  /** A separate access for one request that brought its own credentials; close it afterwards. */
+  withCredentials(credentials: Credentials): RegistryAccess {
+    return new RegistryAccess(this.options, credentials);
+  }
 
   client(registry: string): RegistryClient {
     let c = this.clients.get(registry);
     if (!c) {
       const opts: RegistryClientOptions = {
-        credentials: dockerConfigCredentials(registry, this.options.dockerConfigDir ? { configDir: this.options.dockerConfigDir } : {}),
+        credentials:
+          this.fixed ?? dockerConfigCredentials(registry, this.options.dockerConfigDir ? { configDir: this.options.dockerConfigDir } : {}),
         insecureRegistries: this.options.insecureRegistries ?? [],
       };
       if (this.options.timeoutMs !== undefined) opts.timeoutMs = this.options.timeoutMs;

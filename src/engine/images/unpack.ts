@@ -58,7 +58,9 @@ export async function unpackImage(stores: ImageStores, layers: Descriptor[], con
       const id = shortId(layer.digest);
       const pending = staged[i];
       if (!pending) {
-        // Unpacked before; a blob fetched anyway (another compression of the same layer) is done too.
+        // Unpacked before; a blob fetched anyway (another compression of the same layer) is done too,
+        // once its download has said how it went.
+        await options.ready?.(i);
         if (options.wasPresent && !options.wasPresent(i)) progress({ id, status: 'Pull complete' });
         parent = chains[i];
         continue;
