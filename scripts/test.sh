@@ -8,16 +8,21 @@ bash scripts/setup.sh
 npm run --silent lint
 mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)
 
-# Peer tools (skopeo, podman) keep state in /var/lib/containers as root
-# whatever they are told; the tests keep them out of it. Check they did.
-shared_state=/var/lib/containers
-had_shared_state=$([[ -e $shared_state ]] && echo yes || echo no)
+# State directories outside the tests' own temporary ones that peer tools
+# use whatever they are told: skopeo and podman as root keep a cache in
+# /var/lib/containers; conmon runs berth-runtime with its default root. The
+# tests redirect or remove them; check that they did.
+shared=(/var/lib/containers /run/berth-runtime)
+absent=()
+for d in "${shared[@]}"; do [[ -e $d ]] || absent+=("$d"); done
 
 status=0
 node --test --test-concurrency=1 "$@" "${files[@]}" || status=$?
-if [[ $had_shared_state == no && -e $shared_state ]]; then
-  echo "test suite left $shared_state behind (a peer tool ran without its cache redirected); removing it" >&2
-  rm -rf "$shared_state"
-  status=1
-fi
+for d in "${absent[@]}"; do
+  if [[ -e $d ]]; then
+    echo "the test suite left $d behind; removing it" >&2
+    rm -rf "$d"
+    status=1
+  fi
+done
 exit $status

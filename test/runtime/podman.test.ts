@@ -34,6 +34,9 @@ describe('podman and conmon drive berth-runtime', { skip: (!root && 'needs root'
   // podman keeps a blob-info cache here whatever --root says.
   const SHARED_STATE = '/var/lib/containers';
   let sharedStateExisted: boolean;
+  // conmon calls the runtime without --root (and without our environment): its default state root.
+  const RUNTIME_ROOT = '/run/berth-runtime';
+  let runtimeRootExisted: boolean;
   const podman = (args: string[], timeoutMs = 60_000): Promise<CliResult> =>
     runCommand(
       'podman',
@@ -51,6 +54,7 @@ describe('podman and conmon drive berth-runtime', { skip: (!root && 'needs root'
     ipForward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
     cgroupsBefore = libpodCgroups();
     sharedStateExisted = existsSync(SHARED_STATE);
+    runtimeRootExisted = existsSync(RUNTIME_ROOT);
     dir = await mkdtemp(path.join(tmpdir(), 'berth-test-podman-'));
     // This host has no CAP_SYS_RESOURCE: podman's default ulimits would fail (PEERS.md).
     writeFileSync(
@@ -69,6 +73,10 @@ describe('podman and conmon drive berth-runtime', { skip: (!root && 'needs root'
     await podman(['system', 'reset', '--force']);
     await rm(dir, { recursive: true, force: true });
     if (!sharedStateExisted) await rm(SHARED_STATE, { recursive: true, force: true });
+    if (!runtimeRootExisted && existsSync(RUNTIME_ROOT)) {
+      assert.deepEqual(readdirSync(RUNTIME_ROOT), [], 'containers left in the runtime root');
+      rmdirSync(RUNTIME_ROOT);
+    }
     for (const d of libpodCgroups().filter((d) => !cgroupsBefore.includes(d))) {
       for (const child of readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory())) rmdirSync(path.join(d, child.name));
       rmdirSync(d);
