@@ -13,7 +13,7 @@ import type { LinuxRuntime } from './linux-runtime.js';
 import { writePidFile } from './pid-file.js';
 import { buildExecPlan } from './plan/exec-plan.js';
 import { bootId, isAlive, waitGone } from './process-info.js';
-import { compileSeccomp } from './seccomp/index.js';
+import { compileSeccomp, type CompiledSeccomp } from './seccomp/index.js';
 import type { ContainerRecord } from './state-store.js';
 
 export interface ExecOptions {
@@ -31,6 +31,8 @@ export interface ExecOptions {
  * boot id and process start time must match).
  */
 export class Task {
+  private compiledSeccomp: CompiledSeccomp | undefined;
+
   constructor(
     private readonly runtime: LinuxRuntime,
     readonly record: ContainerRecord,
@@ -153,7 +155,9 @@ export class Task {
   async exec(proc: Process, options: ExecOptions = {}): Promise<CoreLaunch> {
     const { status } = await this.state();
     if (status !== 'running' && status !== 'created') throw conflict(this.context, `cannot exec in a ${status} container`);
-    const seccomp = this.spec.linux?.seccomp ? compileSeccomp(this.spec.linux.seccomp) : undefined;
+    // The profile is the container's: compiled once per task, not at every exec.
+    this.compiledSeccomp ??= this.spec.linux?.seccomp ? compileSeccomp(this.spec.linux.seccomp) : undefined;
+    const seccomp = this.compiledSeccomp;
     const plan = buildExecPlan({
       pid: this.record.pid,
       process: proc,

@@ -1,9 +1,9 @@
 /**
  * Importing one image layer as a committed snapshot named by its chainID:
- * prepare a temporary active snapshot on the parent chain, unpack the layer
- * straight into its upper directory (whiteouts become overlay whiteouts,
- * see image/unpack), check the diffID, commit. On any failure the temporary
- * snapshot is removed; nothing half-unpacked is ever committed.
+ * unpack it into a staging directory (whiteouts become overlay whiteouts,
+ * see image/unpack), check the diffID, prepare a snapshot on the parent
+ * chain, rename the staged tree into its upper directory, commit. On any
+ * failure what was made is removed; nothing half-unpacked is ever committed.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
@@ -44,11 +44,12 @@ export function layerDirOf(mounts: readonly Mount[]): string {
 /**
  * Unpacks `layer` (a blob of media type `mediaType`, compressed or not) on
  * top of the committed snapshot `parentChainId` (undefined for the bottom
- * layer) and commits it as the chainID of `expectedDiffId`. The stream is
- * destroyed, read or not. A diffID that does not match is InvalidArgument.
+ * layer) and commits it as the chainID of `expectedDiffId`: stageLayer then
+ * commitStagedLayer, one after the other. The stream is destroyed, read or
+ * not. A diffID that does not match is InvalidArgument.
  */
 export async function applyLayerToSnapshot(
-  sn: Snapshotter,
+  sn: OverlaySnapshotter,
   parentChainId: string | undefined,
   layer: Readable,
   mediaType: string,
@@ -56,45 +57,28 @@ export async function applyLayerToSnapshot(
   opts: ApplyLayerOptions = {},
 ): Promise<AppliedLayer> {
   const ctx = opts.context ?? `layer ${expectedDiffId}`;
-  let key: string | undefined;
-  let dir: string | undefined;
   try {
     checkDigest(expectedDiffId, 'diffID');
     const chainId = chainIdOf(parentChainId, expectedDiffId);
-    const existing = await sn.stat(chainId).catch((e: unknown) => {
-      if (isBerthError(e, 'NotFound')) return undefined;
-      throw e;
-    });
-    if (existing?.kind === 'committed') {
+    if ((await snapshotKind(sn, chainId)) === 'committed') {
       layer.destroy();
       return { chainId, diffId: expectedDiffId, unpacked: false };
     }
-    if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing.kind}, not a committed layer`);
-    key = `extract-${randomBytes(8).toString('hex')} ${chainId}`;
-    dir = layerDirOf(await sn.prepare(key, parentChainId));
-    const { diffId } = await extractLayer(layer, dir, mediaType, { ...opts, context: ctx });
-    if (diffId !== expectedDiffId) {
-      throw invalidArgument(ctx, `diffID mismatch: the layer unpacks to ${diffId}, the image config says ${expectedDiffId}`);
-    }
-    try {
-      await sn.commit(chainId, key);
-      key = undefined;
-    } catch (e) {
-      // Another import of the same chain committed first: theirs is as good as ours.
-      if (!isBerthError(e, 'AlreadyExists') || (await sn.stat(chainId)).kind !== 'committed') throw e;
-    }
-    return { chainId, diffId, unpacked: true };
   } catch (e) {
     layer.destroy();
     throw e;
-  } finally {
-    if (key !== undefined) {
-      // Give the half-unpacked layer's space back first: when the disk
-      // filled up during the unpack, the snapshotter cannot even rewrite its
-      // metadata to forget the snapshot, which would then stay, full.
-      if (dir !== undefined) await emptyDir(dir).catch(() => undefined);
-      await sn.remove(key).catch(() => undefined);
-    }
+  }
+  const staged = await stageLayer(sn, layer, mediaType, { ...opts, context: ctx });
+  return commitStagedLayer(sn, parentChainId, staged, expectedDiffId, { ...opts, context: ctx });
+}
+
+/** The kind of snapshot `name`, or undefined when there is none. */
+async function snapshotKind(sn: Snapshotter, name: string): Promise<string | undefined> {
+  try {
+    return (await sn.stat(name)).kind;
+  } catch (e) {
+    if (isBerthError(e, 'NotFound')) return undefined;
+    throw e;
   }
 }
 
@@ -147,12 +131,9 @@ export async function commitStagedLayer(
       throw invalidArgument(ctx, `diffID mismatch: the layer unpacks to ${staged.diffId}, the image config says ${expectedDiffId}`);
     }
     const chainId = chainIdOf(parentChainId, expectedDiffId);
-    const existing = await sn.stat(chainId).catch((e: unknown) => {
-      if (isBerthError(e, 'NotFound')) return undefined;
-      throw e;
-    });
-    if (existing?.kind === 'committed') return { chainId, diffId: expectedDiffId, unpacked: false };
-    if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing.kind}, not a committed layer`);
+    const existing = await snapshotKind(sn, chainId);
+    if (existing === 'committed') return { chainId, diffId: expectedDiffId, unpacked: false };
+    if (existing !== undefined) throw failedPrecondition(`snapshot ${JSON.stringify(chainId)}`, `is ${existing}, not a committed layer`);
     key = `extract-${randomBytes(8).toString('hex')} ${chainId}`;
     dir = layerDirOf(await sn.prepare(key, parentChainId));
     // rename(2) replaces the new snapshot's empty upper directory.

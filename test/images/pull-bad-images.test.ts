@@ -30,7 +30,7 @@ import { craftImage, craftIndex, pushCrafted, type CraftedImage } from '../fixtu
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
 import { pushTestImage, TEST_IMAGE_EXPECTED, type PushedImage } from '../fixtures/registry/test-image.js';
 import { runCommand } from '../runtime/harness.js';
-import { assertImageIntact, assertStoreSound, listed } from './pull-checks.js';
+import { assertImageIntact, assertStoreSound, listed, rejection } from './pull-checks.js';
 
 const root = process.getuid?.() === 0;
 const BERTH = path.join(repoRoot(), 'bin', 'berth');
@@ -68,16 +68,6 @@ describe('pulling bad images', { skip: !root && 'needs root' }, () => {
     await assertHostUntouched();
     await assertStoreSound(images);
     await assertImageIntact(images, present.reference, presentBefore, TEST_IMAGE_EXPECTED, dir);
-  };
-
-  const rejection = async (p: Promise<unknown>): Promise<Error> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof Error);
-      return e;
-    }
-    assert.fail('the pull should have failed');
   };
 
   const push = (repo: string, img: CraftedImage) => pushCrafted(registry.host, repo, 'v1', img.manifest, [img]);

@@ -94,3 +94,14 @@ export async function assertImageIntact(
     await rm(rootfs, { recursive: true, force: true });
   }
 }
+
+/** The error `p` fails with; the test fails if it succeeds. */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof Error);
+    return e;
+  }
+  assert.fail('the pull should have failed');
+}

@@ -24,7 +24,7 @@ import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host
 import { craftImage, pushCrafted, type CraftedImage } from '../fixtures/registry/crafted-image.js';
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
 import type { ExpectedTree } from '../fixtures/registry/test-image.js';
-import { assertImageIntact, assertIngestsResumable, assertStoreSound, ingests, listed } from './pull-checks.js';
+import { assertImageIntact, assertIngestsResumable, assertStoreSound, ingests, listed, rejection } from './pull-checks.js';
 
 const root = process.getuid?.() === 0;
 const run = promisify(execFile);
@@ -57,16 +57,6 @@ describe('pull onto a full disk', { skip: !root && 'needs root' }, () => {
     return s.bavail * s.bsize;
   };
   const snapshotNames = async () => (await images.stores.snapshots.list()).map((s) => s.name).sort();
-  const rejection = async (p: Promise<unknown>): Promise<Error> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof Error);
-      return e;
-    }
-    assert.fail('the pull should have failed');
-  };
-
   before(async () => {
     host = await snapshotHost();
     registry = await startRegistry();

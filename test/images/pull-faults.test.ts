@@ -34,7 +34,7 @@ import { freePort } from '../fixtures/registry/free-port.js';
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
 import { pushTestImage, TEST_IMAGE_EXPECTED, type PushedImage } from '../fixtures/registry/test-image.js';
 import { runCommand } from '../runtime/harness.js';
-import { assertImageIntact, assertIngestsResumable, assertStoreSound, ingests, listed } from './pull-checks.js';
+import { assertImageIntact, assertIngestsResumable, assertStoreSound, ingests, listed, rejection } from './pull-checks.js';
 
 const root = process.getuid?.() === 0;
 const BERTH = path.join(repoRoot(), 'bin', 'berth');
@@ -68,16 +68,6 @@ describe('pull faults', { skip: !root && 'needs root' }, () => {
     await assertStoreSound(images);
     await assertIngestsResumable(images, known);
     await assertImageIntact(images, present.reference, presentBefore, TEST_IMAGE_EXPECTED, dir);
-  };
-
-  const rejection = async (p: Promise<unknown>): Promise<Error> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof Error);
-      return e;
-    }
-    assert.fail('the pull should have failed');
   };
 
   before(async () => {

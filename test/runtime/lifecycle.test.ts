@@ -21,6 +21,13 @@ interface StateJson {
   bundle: string;
 }
 
+/** What the kernel says of the container's cgroup (named after the bundle): v1 freezer.state, or v2 cgroup.events. */
+function frozen(cgroup: string): boolean {
+  const v1 = `/sys/fs/cgroup/freezer/${cgroup}/freezer.state`;
+  if (existsSync(v1)) return readFileSync(v1, 'utf8').trim() === 'FROZEN';
+  return /^frozen 1$/m.test(readFileSync(`/sys/fs/cgroup/${cgroup}/cgroup.events`, 'utf8'));
+}
+
 describe('container lifecycle', { skip: !root && 'needs root' }, () => {
   const env = useRuntimeCli();
   let bundle: Bundle;
@@ -107,10 +114,12 @@ describe('container lifecycle', { skip: !root && 'needs root' }, () => {
     const { pid } = await state(bundle.id);
     await ok(['pause', bundle.id]);
     assert.equal((await state(bundle.id)).status, 'paused');
+    assert.equal(frozen(bundle.id), true, 'the kernel does not report the cgroup frozen');
     const exec = await env.cli.run(['exec', bundle.id, '/bin/true']);
     assert.notEqual(exec.code, 0, 'exec into a paused container must be refused');
     await ok(['resume', bundle.id]);
     assert.equal((await state(bundle.id)).status, 'running');
+    assert.equal(frozen(bundle.id), false);
     const ps = await ok(['ps', '--format', 'json', bundle.id]);
     assert.deepEqual(JSON.parse(ps.stdout), [pid]);
   });

@@ -66,8 +66,7 @@ export async function pullImage(stores: ImageStores, registries: RegistryAccess,
   }
   const manifest = parsed.manifest;
 
-  const hadAll = (await Promise.all([manifest.config, ...manifest.layers].map((d) => stores.content.has(d.digest)))).every(Boolean);
-  await downloadBlob(stores.content, client, repo, manifest.config);
+  const configWasHere = (await downloadBlob(stores.content, client, repo, manifest.config)) === 'exists';
   const config = parseImageConfig(await stores.content.readAll(manifest.config.digest), `config of ${familiarString(ref)}`);
 
   for (const layer of manifest.layers) progress({ id: shortId(layer.digest), status: 'Pulling fs layer' });
@@ -102,6 +101,8 @@ export async function pullImage(stores: ImageStores, registries: RegistryAccess,
   const stored = ref.tag ? fullString({ domain: ref.domain, path: ref.path, tag: ref.tag }) : fullString(ref);
   const previous = await stores.images.get(stored).catch(() => undefined);
   await stores.images.put(stored, topDesc);
+  // Every blob was already here: the downloads said so, no need to ask the store again.
+  const hadAll = configWasHere && manifest.layers.every((l) => present.has(l.digest));
   const upToDate = hadAll && previous?.target.digest === topDesc.digest;
   progress({ id: '', status: `Digest: ${topDesc.digest}` });
   progress({ id: '', status: `Status: ${upToDate ? 'Image is up to date for' : 'Downloaded newer image for'} ${familiarString(ref)}` });
