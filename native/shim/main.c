@@ -1,6 +1,7 @@
 /*
  * berth-shim --state DIR [--log FILE] [--log-max-size BYTES] [--log-max-files N]
- *            [--terminal] [--stdin] -- COMMAND [ARG...]
+ *            [--terminal | --console-socket] [--stdin] [--wait-attach]
+ *            [--sync-fd N] -- COMMAND [ARG...]
  *
  * The process the caller starts only waits: it forks the shim proper, which
  * sets up everything (session, subreaper, log, sockets, the command) and
@@ -16,12 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -35,106 +33,20 @@ struct shim shim = {.pty_fd = -1, .stdin_fd = -1};
 
 static void usage(void) {
   fprintf(stderr, "usage: berth-shim --state DIR [--log FILE] [--log-max-size BYTES] [--log-max-files N]\n"
-                  "                  [--terminal] [--stdin] -- COMMAND [ARG...]\n");
+                  "                  [--terminal | --console-socket] [--stdin] [--wait-attach]\n"
+                  "                  [--sync-fd N] -- COMMAND [ARG...]\n");
   exit(2);
 }
 
-static long long parse_num(const char *flag, const char *s, long long min) {
+static long long parse_num(const char *flag, const char *s, long long min, long long max) {
   char *end;
   errno = 0;
   long long v = strtoll(s, &end, 10);
-  if (errno || end == s || *end || v < min) {
-    fprintf(stderr, "berth-shim: %s: not a number >= %lld: %s\n", flag, min, s);
+  if (errno || end == s || *end || v < min || v > max) {
+    fprintf(stderr, "berth-shim: %s: not a number from %lld to %lld: %s\n", flag, min, max, s);
     exit(2);
   }
   return v;
-}
-
-/* Opens a pty pair: returns the master, fills *slave (both close-on-exec). */
-static int open_pty(int *slave) {
-  /* O_NOCTTY: the shim is a session leader now, and must not make the
-   * container's terminal its own controlling terminal. */
-  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-  if (master < 0) die(errno, "open /dev/ptmx");
-  int unlock = 0, n;
-  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) die(errno, "unlock pty");
-  if (ioctl(master, TIOCGPTN, &n) < 0) die(errno, "get pty number");
-  char path[64];
-  snprintf(path, sizeof path, "/dev/pts/%d", n);
-  *slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*slave < 0) die(errno, "open %s", path);
-  return master;
-}
-
-static void child(char **argv, int in, int out, int err, int exec_err_fd) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  /* An ignored signal stays ignored across execve: give the command back
-   * the default SIGPIPE, or `yes | head` would never end. */
-  signal(SIGPIPE, SIG_DFL);
-  int e = 0;
-  if (shim.terminal) {
-    if (setsid() < 0 || ioctl(in, TIOCSCTTY, 0) < 0) e = errno;
-  }
-  if (!e && (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)) e = errno;
-  if (!e) {
-    execvp(argv[0], argv);
-    e = errno;
-  }
-  (void)write_all(exec_err_fd, &e, sizeof e);
-  _exit(e == ENOENT ? 127 : 126);
-}
-
-/* Starts the command; returns its exec errno (0 when it is running). */
-static int spawn(char **argv, int stdin_wanted, int *out_fd, int *err_fd) {
-  int in, out, err, p[2];
-  if (shim.terminal) {
-    int slave;
-    shim.pty_fd = open_pty(&slave);
-    shim.stdin_fd = shim.pty_fd;
-    *out_fd = shim.pty_fd;
-    *err_fd = -1;
-    in = out = err = slave;
-  } else {
-    if (stdin_wanted) {
-      if (pipe2(p, O_CLOEXEC) < 0) die(errno, "pipe");
-      in = p[0];
-      shim.stdin_fd = p[1];
-      fcntl(shim.stdin_fd, F_SETFL, O_NONBLOCK);
-    } else {
-      /* docker without -i: the command reads EOF, not a pipe nobody feeds. */
-      in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-      if (in < 0) die(errno, "open /dev/null");
-    }
-    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) die(errno, "pipe");
-    *out_fd = p[0];
-    out = p[1];
-    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) die(errno, "pipe");
-    *err_fd = p[0];
-    err = p[1];
-    /* The command's ends must block, as any stdio a program inherits. */
-    fcntl(out, F_SETFL, 0);
-    fcntl(err, F_SETFL, 0);
-  }
-  int ep[2];
-  if (pipe2(ep, O_CLOEXEC) < 0) die(errno, "pipe");
-  pid_t pid = fork();
-  if (pid < 0) die(errno, "fork");
-  if (pid == 0) child(argv, in, out, err, ep[1]);
-  shim.pid = pid;
-  /* Only the command may hold its ends: the shim sees EOF (or EIO on the
-   * pty master) when the command and whatever inherited them are gone. */
-  close(ep[1]);
-  close(in);
-  if (out != in) close(out);
-  if (err != in) close(err);
-  int e = 0;
-  ssize_t n;
-  do n = read(ep[0], &e, sizeof e);
-  while (n < 0 && errno == EINTR);
-  close(ep[0]);
-  return n == (ssize_t)sizeof e ? e : 0;
 }
 
 static void waiter(int ready_fd) {
@@ -150,7 +62,8 @@ static void waiter(int ready_fd) {
 int main(int argc, char **argv) {
   const char *state = NULL, *log = NULL;
   long long max_size = DEFAULT_MAX_SIZE, max_files = DEFAULT_MAX_FILES;
-  int stdin_wanted = 0, i;
+  struct spawn_opts so = {.sync_fd = -1, .relay_w = -1};
+  int i;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) {
@@ -158,32 +71,50 @@ int main(int argc, char **argv) {
       break;
     } else if (strcmp(a, "--terminal") == 0) {
       shim.terminal = 1;
+    } else if (strcmp(a, "--console-socket") == 0) {
+      shim.console = 1;
     } else if (strcmp(a, "--stdin") == 0) {
-      stdin_wanted = 1;
+      so.stdin_wanted = 1;
+    } else if (strcmp(a, "--wait-attach") == 0) {
+      shim.wait_attach = 1;
     } else if (i + 1 < argc && strcmp(a, "--state") == 0) {
       state = argv[++i];
     } else if (i + 1 < argc && strcmp(a, "--log") == 0) {
       log = argv[++i];
     } else if (i + 1 < argc && strcmp(a, "--log-max-size") == 0) {
-      max_size = parse_num(a, argv[++i], 0);
+      max_size = parse_num(a, argv[++i], 0, 1LL << 62);
     } else if (i + 1 < argc && strcmp(a, "--log-max-files") == 0) {
-      max_files = parse_num(a, argv[++i], 1);
+      max_files = parse_num(a, argv[++i], 1, 1000);
+    } else if (i + 1 < argc && strcmp(a, "--sync-fd") == 0) {
+      so.sync_fd = (int)parse_num(a, argv[++i], 3, 1023);
     } else {
       usage();
     }
   }
   if (!state || i >= argc) usage();
-  if (max_files > 1000) max_files = 1000;
+  /* The console's master comes from the container, which only a launcher
+   * (--sync-fd) announces; a shim pty and a container pty exclude each other. */
+  if (shim.console && (shim.terminal || so.sync_fd < 0)) usage();
+  if (shim.console) {
+    shim.terminal = 1;
+    so.null_stdio = 1;
+  }
   /* A caller that started us with fd 0, 1 or 2 closed would have pipes land
    * there and the command's dup2s overwrite each other. */
   for (int fd = open("/dev/null", O_RDWR); fd >= 0 && fd <= 2; fd = open("/dev/null", O_RDWR)) {
   }
+  /* A hole below N would be filled by one of the shim's own descriptors,
+   * which would then reach the command as if it were the caller's. */
+  for (int fd = 3; fd <= so.sync_fd; fd++)
+    if (fcntl(fd, F_GETFD) < 0) die(errno, "--sync-fd %d: fd %d is not open", so.sync_fd, fd);
 
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) < 0) die(errno, "pipe");
   pid_t pid = fork();
   if (pid < 0) die(errno, "fork");
   if (pid > 0) {
+    /* The caller's EOF on fd N must depend on the shim alone. */
+    for (int fd = 3; fd <= so.sync_fd; fd++) close(fd);
     close(ready[1]);
     waiter(ready[0]);
   }
@@ -196,8 +127,8 @@ int main(int argc, char **argv) {
   /* The command's orphans (berth-core double-forks the container's init)
    * are re-parented to the shim, which reaps them. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) die(errno, "prctl(PR_SET_CHILD_SUBREAPER)");
-  /* Writes to departed attach clients or a closed stdin pipe must be
-   * errors, not the end of the shim. */
+  /* Writes to departed attach clients, a closed stdin pipe or a departed
+   * caller's sync fd must be errors, not the end of the shim. */
   signal(SIGPIPE, SIG_IGN);
 
   if (mkdir(state, 0700) < 0 && errno != EEXIST) die(errno, "mkdir %s", state);
@@ -211,6 +142,7 @@ int main(int argc, char **argv) {
   if (attach_fd < 0) die(errno, "listen on %s/attach.sock", state);
   int control_fd = listen_unix("control.sock");
   if (control_fd < 0) die(errno, "listen on %s/control.sock", state);
+  if (shim.console && console_listen() < 0) die(errno, "listen on %s/console.sock", state);
 
   sigset_t chld;
   sigemptyset(&chld);
@@ -219,13 +151,29 @@ int main(int argc, char **argv) {
   int sig_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sig_fd < 0) die(errno, "signalfd");
 
+  int relay[2] = {-1, -1};
+  if (so.sync_fd >= 0) {
+    if (pipe2(relay, O_CLOEXEC) < 0) die(errno, "pipe");
+    if (fcntl(relay[0], F_SETFL, O_NONBLOCK) < 0) die(errno, "fcntl relay pipe");
+    if (fcntl(so.sync_fd, F_SETFD, FD_CLOEXEC) < 0) die(errno, "fcntl fd %d", so.sync_fd);
+    so.relay_w = relay[1];
+  }
   int out_fd, err_fd;
-  int exec_err = spawn(argv + i, stdin_wanted, &out_fd, &err_fd);
+  pid_t cmd;
+  int exec_err = spawn(argv + i, &so, &cmd, &out_fd, &err_fd);
+  if (so.sync_fd >= 0) {
+    /* The plan and the like were for the launcher only. */
+    for (int fd = 3; fd < so.sync_fd; fd++) close(fd);
+    close(relay[1]);
+    relay_init(relay[0], so.sync_fd, cmd);
+  } else {
+    shim.pid = cmd;
+  }
+  if (write_pid_file(cmd) < 0) die(0, "cannot write %s/pid", state);
   char buf[32];
-  snprintf(buf, sizeof buf, "%d\n", (int)shim.pid);
-  if (write_file_atomic("pid", buf) < 0) die(0, "cannot write %s/pid", state);
   snprintf(buf, sizeof buf, "%d\n", (int)getpid());
   if (write_file_atomic("shim.pid", buf) < 0) die(0, "cannot write %s/shim.pid", state);
+  if (write_identity() < 0) die(0, "cannot write %s/shim.json", state);
   if (exec_err) {
     warn_err(exec_err, "exec %s", argv[i]);
     report_ready(exec_err == ENOENT ? 127 : 126);

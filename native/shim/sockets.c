@@ -7,9 +7,13 @@
  * berthd can pass them to a hijacked API connection untouched. What a client
  * writes goes to the command's stdin. A client that cannot keep up (its
  * socket buffer full) is disconnected rather than allowed to stall the
- * container or grow the shim: the log file is the complete record.
+ * container or grow the shim: the log file is the complete record. Under
+ * --wait-attach the clients are the record: the loop stops reading output
+ * while one has no room (attach_clients_have_room), so none is dropped.
  *
  * control: one command per line, one reply line each ("ok" or "error ...").
+ * "wait" is answered only once the exit file is written: a client that
+ * has its answer (or EOF, if the shim died) can read the exit file.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,6 +32,7 @@ struct client {
   int fd;
   int control;            /* a control.sock client */
   int input_done;         /* an attach client that shut down its sending side */
+  int waiting;            /* a control client that sent "wait", not yet answered */
   char line[CONTROL_LINE];
   size_t len;
 };
@@ -57,21 +62,22 @@ static void drop(size_t i) {
   clients[i] = clients[--n_clients];
 }
 
-static void add(int listen_fd, int control) {
+static int add(int listen_fd, int control) {
   int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd < 0) {
     if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) warn_err(errno, "accept");
-    return;
+    return -1;
   }
   if (n_clients == MAX_CLIENTS) {
     close(fd);
-    return;
+    return -1;
   }
   clients[n_clients++] = (struct client){.fd = fd, .control = control};
+  return 0;
 }
 
-void attach_accept(int listen_fd) { add(listen_fd, 0); }
-void control_accept(int listen_fd) { add(listen_fd, 1); }
+int attach_accept(int listen_fd) { return add(listen_fd, 0); }
+int control_accept(int listen_fd) { return add(listen_fd, 1); }
 
 void attach_broadcast(int stream, const char *data, size_t len) {
   unsigned char hdr[8] = {(unsigned char)stream, 0, 0, 0, (unsigned char)(len >> 24), (unsigned char)(len >> 16),
@@ -88,15 +94,31 @@ void attach_broadcast(int stream, const char *data, size_t len) {
   }
 }
 
-size_t clients_pollfds(struct pollfd *out, size_t cap, int want_input) {
+size_t clients_pollfds(struct pollfd *out, size_t cap, int want_input, int want_room) {
   size_t n = 0;
   for (size_t i = 0; i < n_clients && n < cap; i++) {
     /* While earlier input still waits for the command to read its stdin,
      * attach clients are not read: back-pressure instead of a growing buffer. */
     short ev = clients[i].control || (want_input && !clients[i].input_done) ? POLLIN : 0;
+    if (want_room && !clients[i].control) ev |= POLLOUT;
     out[n++] = (struct pollfd){.fd = clients[i].fd, .events = ev};
   }
   return n;
+}
+
+int attach_clients_have_room(void) {
+  struct pollfd fds[MAX_CLIENTS];
+  nfds_t n = 0;
+  for (size_t i = 0; i < n_clients; i++)
+    if (!clients[i].control) fds[n++] = (struct pollfd){.fd = clients[i].fd, .events = POLLOUT};
+  if (n == 0) return 1;
+  if (poll(fds, n, 0) < 0) return 1; /* let the send decide */
+  /* POLLOUT on a unix stream socket: at least half of its send buffer is
+   * free, far more than one 16 KiB piece of output. A broken client counts
+   * as having room: the next send drops it. */
+  for (nfds_t k = 0; k < n; k++)
+    if (!(fds[k].revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL))) return 0;
+  return 1;
 }
 
 static int control_input(struct client *c) {
@@ -109,9 +131,12 @@ static int control_input(struct client *c) {
     if (!nl) break;
     *nl = '\0';
     char reply[160];
-    control_run(c->line, reply, sizeof reply - 1);
-    strcat(reply, "\n");
-    if (send(c->fd, reply, strlen(reply), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)strlen(reply)) return -1;
+    if (control_run(c->line, reply, sizeof reply - 1)) {
+      strcat(reply, "\n");
+      if (send(c->fd, reply, strlen(reply), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)strlen(reply)) return -1;
+    } else {
+      c->waiting = 1;
+    }
     size_t used = (size_t)(nl - c->line) + 1;
     memmove(c->line, nl + 1, c->len - used);
     c->len -= used;
@@ -158,6 +183,14 @@ void clients_handle(const struct pollfd *fds, size_t n) {
      * reading it, but keep sending it output (see attach_input). */
     if (r == 1) c->input_done = 1;
     if (r < 0) drop(k);
+  }
+}
+
+void clients_exit_written(void) {
+  for (size_t i = n_clients; i-- > 0;) {
+    if (!clients[i].waiting) continue;
+    clients[i].waiting = 0;
+    if (send(clients[i].fd, "ok\n", 3, MSG_DONTWAIT | MSG_NOSIGNAL) != 3) drop(i);
   }
 }
 

@@ -91,6 +91,49 @@ int write_file_atomic(const char *name, const char *content) {
   return 0;
 }
 
+int write_pid_file(pid_t pid) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%d\n", (int)pid);
+  return write_file_atomic("pid", buf);
+}
+
+/* Reads a small file whole into buf (NUL-terminated); -1 on error. */
+static int read_small(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, cap - 1);
+  close(fd);
+  if (n < 0) return -1;
+  buf[n] = '\0';
+  return 0;
+}
+
+int write_identity(void) {
+  /* A pid alone means nothing once the shim is gone: /run may be on disk,
+   * the pid reused after a crash or a reboot. The start time (field 22 of
+   * stat, after the command name, which may hold spaces and parentheses)
+   * and the boot id name this process. */
+  char stat[1024], boot[64], buf[256];
+  if (read_small("/proc/self/stat", stat, sizeof stat) < 0) {
+    warn_err(errno, "read /proc/self/stat");
+    return -1;
+  }
+  if (read_small("/proc/sys/kernel/random/boot_id", boot, sizeof boot) < 0) {
+    warn_err(errno, "read /proc/sys/kernel/random/boot_id");
+    return -1;
+  }
+  boot[strcspn(boot, "\n")] = '\0';
+  char *p = strrchr(stat, ')');
+  for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
+  if (!p) {
+    warn_err(0, "cannot parse /proc/self/stat");
+    return -1;
+  }
+  unsigned long long start = strtoull(p + 1, NULL, 10);
+  snprintf(buf, sizeof buf, "{\"pid\":%d,\"startTime\":%llu,\"bootId\":\"%s\"}\n", (int)getpid(), start, boot);
+  return write_file_atomic("shim.json", buf);
+}
+
 void format_time(char *out, size_t cap, const struct timespec *ts) {
   struct tm tm;
   time_t sec = ts->tv_sec;

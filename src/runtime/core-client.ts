@@ -2,10 +2,13 @@ import { spawn, type StdioNull, type StdioPipe } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
-import { internal, unavailable } from '../errors.js';
+import { internal, invalidArgument, unavailable } from '../errors.js';
 import { CoreStepError, type CoreFailure } from './core-error.js';
 import { nativeBinary } from './native-binary.js';
 import { encodePlan, type Plan } from './plan/ops.js';
+import { launchUnderShim } from './shim/launch.js';
+import type { ShimOptions } from './shim/options.js';
+import type { ShimClient } from './shim/shim-client.js';
 
 let cachedCorePath: string | undefined;
 
@@ -24,8 +27,10 @@ export interface ExitStatus {
 export interface CoreLaunch {
   /** host pid of the container process */
   pid: number;
-  /** foreground mode: resolves with the container process's exit status */
+  /** foreground mode, or under a shim: resolves with the container process's exit status */
   exited: Promise<ExitStatus>;
+  /** the shim holding the process's stdio and exit status, when launched under one */
+  shim?: ShimClient;
   /** the container's stdio where the caller asked for 'pipe' */
   stdin?: Writable;
   stdout?: Readable;
@@ -38,6 +43,8 @@ export interface CoreOptions {
   /** extra fds passed through after stdio (runc's --preserve-fds) */
   preserved?: number[];
   foreground: boolean;
+  /** run under berth-shim (detached only); stdio is then the shim's and `stdio` is ignored */
+  shim?: ShimOptions | undefined;
 }
 
 type StdioSlot = number | StdioNull | StdioPipe;
@@ -52,6 +59,11 @@ type CoreMessage = CoreFailure | { type: 'ready'; pid: number } | { type: 'exit'
 export function launch(plan: Plan, options: CoreOptions): Promise<CoreLaunch> {
   const core = corePath();
   if (!existsSync(core)) throw unavailable('berth-core', `not built at ${core} (run: npm run build)`);
+  if (options.shim) {
+    if (options.foreground) throw invalidArgument('shim', 'a process under a shim runs detached, not in the foreground');
+    if (options.preserved?.length) throw invalidArgument('shim', 'preserved fds cannot be passed through a shim');
+    return launchUnderShim(plan, options.shim, core);
+  }
   const preserved = options.preserved ?? [];
   const stdio = [...options.stdio, ...preserved, 'pipe', 'pipe'] as (StdioSlot)[];
   const planFd = stdio.length - 2;

@@ -16,6 +16,8 @@ import { writePidFile } from './pid-file.js';
 import { buildInitPlan } from './plan/init-plan.js';
 import { bootId, processStartTime } from './process-info.js';
 import { compileSeccomp } from './seccomp/index.js';
+import { discardShim } from './shim/launch.js';
+import { SHIM_CONSOLE_SOCKET, shimOptionsFor, type ShimOptions } from './shim/options.js';
 import { StateStore, type ContainerRecord } from './state-store.js';
 import { Task } from './task.js';
 
@@ -26,6 +28,8 @@ export interface CreateOptions {
   foreground?: boolean;
   stdio?: CoreOptions['stdio'];
   preserveFds?: number;
+  /** run the container under berth-shim (berthd's way): not in the foreground, stdio and console are the shim's */
+  shim?: ShimOptions;
 }
 
 export interface RuntimeOptions {
@@ -74,6 +78,7 @@ export class LinuxRuntime {
           ? { cgroupDir: cgroup.procsDirs[0], program: compileDeviceFilter(deviceRules) }
           : undefined;
       const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp) : undefined;
+      const shim = options.shim && shimOptionsFor(options.shim, spec.process?.terminal === true);
       const plan = buildInitPlan({
         spec,
         bundle: bundleDir,
@@ -84,7 +89,7 @@ export class LinuxRuntime {
         hierarchies: this.cgroups().hierarchies(cgroupPath),
         host: hostFacts(),
         seccomp,
-        consoleSocket: options.consoleSocket,
+        consoleSocket: shim?.terminal ? SHIM_CONSOLE_SOCKET : options.consoleSocket,
         foreground: options.foreground === true,
         preserveFds: options.preserveFds ?? 0,
       });
@@ -92,6 +97,7 @@ export class LinuxRuntime {
         stdio: options.stdio ?? ['inherit', 'inherit', 'inherit'],
         preserved: Array.from({ length: options.preserveFds ?? 0 }, (_, i) => 3 + i),
         foreground: options.foreground === true,
+        shim,
       });
       const record: ContainerRecord = {
         id,
@@ -109,7 +115,9 @@ export class LinuxRuntime {
       await writeFile(path.join(stateDir, 'config.json'), JSON.stringify(spec));
       await this.store.save(record);
       if (options.pidFile) await writePidFile(options.pidFile, launched.pid);
-      const task = new Task(this, record, spec, launched.exited);
+      // Under a shim, waiting holds a connection: only when asked to.
+      const done = launched;
+      const task = new Task(this, record, spec, done.shim ? () => done.exited : done.exited);
       const state = await task.state();
       await runHooks('prestart', spec.hooks?.prestart, state);
       await runHooks('createRuntime', spec.hooks?.createRuntime, state);
@@ -129,10 +137,10 @@ export class LinuxRuntime {
         // already gone
       }
     }
-    if (cgroup) {
-      await cgroup.killAll('SIGKILL').catch(() => {});
-      await cgroup.destroy().catch(() => {});
-    }
+    await cgroup?.killAll('SIGKILL').catch(() => {});
+    // The shim reaps the container's process; it ends once that is gone.
+    if (launched?.shim) await discardShim(launched.shim).catch(() => {});
+    await cgroup?.destroy().catch(() => {});
     await this.store.remove(id);
   }
 

@@ -14,6 +14,7 @@ import { writePidFile } from './pid-file.js';
 import { buildExecPlan } from './plan/exec-plan.js';
 import { bootId, isAlive, waitGone } from './process-info.js';
 import { compileSeccomp, type CompiledSeccomp } from './seccomp/index.js';
+import { SHIM_CONSOLE_SOCKET, shimOptionsFor, type ShimOptions } from './shim/options.js';
 import type { ContainerRecord } from './state-store.js';
 
 export interface ExecOptions {
@@ -23,6 +24,8 @@ export interface ExecOptions {
   detach?: boolean;
   stdio?: CoreOptions['stdio'];
   preserveFds?: number;
+  /** run the process under berth-shim (it then runs detached; stdio and console are the shim's) */
+  shim?: ShimOptions;
 }
 
 /**
@@ -37,8 +40,8 @@ export class Task {
     private readonly runtime: LinuxRuntime,
     readonly record: ContainerRecord,
     readonly spec: Spec,
-    /** set when this process launched the container in the foreground */
-    private readonly exited: Promise<ExitStatus> | undefined,
+    /** set when this process launched the container in the foreground, or under a shim (asked for lazily) */
+    private readonly exited: Promise<ExitStatus> | (() => Promise<ExitStatus>) | undefined,
   ) {}
 
   get id(): string {
@@ -107,10 +110,10 @@ export class Task {
     await runHooks('poststart', this.spec.hooks?.poststart, await this.state());
   }
 
-  /** Only for a container created in the foreground by this process. */
+  /** Only for a container created in the foreground or under a shim by this process. */
   async wait(): Promise<ExitStatus> {
     if (!this.exited) throw failedPrecondition(this.context, 'was not started in the foreground by this process');
-    return this.exited;
+    return typeof this.exited === 'function' ? this.exited() : this.exited;
   }
 
   async kill(signal: string | number = 'SIGTERM', all = false): Promise<void> {
@@ -158,20 +161,23 @@ export class Task {
     // The profile is the container's: compiled once per task, not at every exec.
     this.compiledSeccomp ??= this.spec.linux?.seccomp ? compileSeccomp(this.spec.linux.seccomp) : undefined;
     const seccomp = this.compiledSeccomp;
+    const shim = options.shim && shimOptionsFor(options.shim, proc.terminal === true);
+    const foreground = !shim && options.detach !== true;
     const plan = buildExecPlan({
       pid: this.record.pid,
       process: proc,
       cgroupProcsDirs: this.cgroup().procsDirs,
       host: hostFacts(),
       seccomp,
-      consoleSocket: options.consoleSocket,
-      foreground: options.detach !== true,
+      consoleSocket: shim?.terminal ? SHIM_CONSOLE_SOCKET : options.consoleSocket,
+      foreground,
       preserveFds: options.preserveFds ?? 0,
     });
     const launched = await launch(plan, {
       stdio: options.stdio ?? ['inherit', 'inherit', 'inherit'],
       preserved: Array.from({ length: options.preserveFds ?? 0 }, (_, i) => 3 + i),
-      foreground: options.detach !== true,
+      foreground,
+      shim,
     });
     if (options.pidFile) await writePidFile(options.pidFile, launched.pid);
     return launched;
