@@ -6,6 +6,7 @@
  */
 import type { Credentials } from '../image/registry/index.js';
 import type { Platform } from '../image/descriptor.js';
+import type { ContainerAction } from './container-actions.js';
 
 /** `filters` of list and prune calls: name → accepted values. */
 export type Filters = ReadonlyMap<string, readonly string[]>;
@@ -40,6 +41,7 @@ export type Action =
   /** `GET /images/get?names=…` and `GET /images/{name}/get`: a docker-save archive streams back. */
   | { kind: 'imageSave'; names: string[] }
   /** `POST /images/prune?filters=`: `dangling=false` (docker image prune -a) removes every unused image. */
-  | { kind: 'imagePrune'; all: boolean };
+  | { kind: 'imagePrune'; all: boolean }
+  | ContainerAction;
 
 export type ActionKind = Action['kind'];

@@ -3,6 +3,12 @@ import type { ApiContext } from './context.js';
 import * as images from './image-handlers.js';
 import type { Reply } from './reply.js';
 import * as system from './system-handlers.js';
+import * as archive from './archive-handlers.js';
+import * as containers from './container-handlers.js';
+import * as events from './event-handlers.js';
+import * as execs from './exec-handlers.js';
+import * as streams from './stream-handlers.js';
+import * as volumes from './volume-handlers.js';
 
 /** Carries out one action. The switch is exhaustive: a new kind of action does not compile until it is handled. */
 export async function dispatch(ctx: ApiContext, a: Action): Promise<Reply> {
@@ -37,6 +43,70 @@ export async function dispatch(ctx: ApiContext, a: Action): Promise<Reply> {
       return images.save(ctx, a);
     case 'imagePrune':
       return images.prune(ctx, a);
+    case 'containerCreate':
+      return containers.create(ctx, a);
+    case 'containerList':
+      return containers.list(ctx, a);
+    case 'containerInspect':
+      return containers.inspect(ctx, a);
+    case 'containerStart':
+      return containers.start(ctx, a);
+    case 'containerStop':
+      return containers.stop(ctx, a);
+    case 'containerRestart':
+      return containers.restart(ctx, a);
+    case 'containerKill':
+      return containers.kill(ctx, a);
+    case 'containerPause':
+      return containers.pause(ctx, a);
+    case 'containerUnpause':
+      return containers.unpause(ctx, a);
+    case 'containerRemove':
+      return containers.remove(ctx, a);
+    case 'containerRename':
+      return containers.rename(ctx, a);
+    case 'containerWait':
+      return containers.wait(ctx, a);
+    case 'containerResize':
+      return containers.resize(ctx, a);
+    case 'containerTop':
+      return containers.topProcesses(ctx, a);
+    case 'containerPrune':
+      return containers.prune(ctx, a);
+    case 'containerLogs':
+      return streams.logs(ctx, a);
+    case 'containerAttach':
+      return streams.attach(ctx, a);
+    case 'containerStats':
+      return streams.stats(ctx, a);
+    case 'containerArchiveStat':
+      return archive.stat(ctx, a);
+    case 'containerArchiveGet':
+      return archive.get(ctx, a);
+    case 'containerArchivePut':
+      return archive.put(ctx, a);
+    case 'execCreate':
+      return execs.create(ctx, a);
+    case 'execStart':
+      return execs.start(ctx, a);
+    case 'execResize':
+      return execs.resize(ctx, a);
+    case 'execInspect':
+      return execs.inspect(ctx, a);
+    case 'volumeCreate':
+      return volumes.create(ctx, a);
+    case 'volumeList':
+      return volumes.list(ctx, a);
+    case 'volumeInspect':
+      return volumes.inspect(ctx, a);
+    case 'volumeRemove':
+      return volumes.remove(ctx, a);
+    case 'volumePrune':
+      return volumes.prune(ctx, a);
+    case 'events':
+      return events.events(ctx, a);
+    case 'systemDf':
+      return system.df(ctx);
     default: {
       const never: never = a;
       throw new Error(`unhandled action ${JSON.stringify(never)}`);

@@ -33,10 +33,20 @@ describe('parseRequest', () => {
   });
 
   test('unknown routes and methods are "page not found"', async () => {
-    await refused(parseRequest(req('GET', '/containers/json')), 'NotFound', /^page not found$/);
+    await refused(parseRequest(req('GET', '/containers/x/unknown')), 'NotFound', /^page not found$/);
+    await refused(parseRequest(req('PATCH', '/containers/x')), 'NotFound', /^page not found$/);
     await refused(parseRequest(req('PUT', '/images/json')), 'NotFound', /^page not found$/);
     await refused(parseRequest(req('GET', '//images')), 'NotFound', /^page not found$/);
     await refused(parseRequest(req('GET', '/images/app/unknown')), 'NotFound', /^page not found$/);
+  });
+
+  test('container routes become typed actions', async () => {
+    assert.deepEqual(await parseRequest(req('GET', '/v1.44/containers/json?all=1&limit=3')), { kind: 'containerList', all: true, limit: 3, size: false, filters: new Map() });
+    assert.deepEqual(await parseRequest(req('POST', '/containers/web/stop?t=5')), { kind: 'containerStop', id: 'web', timeoutSec: 5 });
+    assert.deepEqual(await parseRequest(req('POST', '/containers/web/wait?condition=next-exit')), { kind: 'containerWait', id: 'web', condition: 'next-exit' });
+    assert.deepEqual(await parseRequest(req('DELETE', '/containers/web?force=1&v=1')), { kind: 'containerRemove', id: 'web', force: true, volumes: true });
+    await refused(parseRequest(req('POST', '/containers/web/wait?condition=soon')), 'InvalidArgument', /invalid condition/);
+    await refused(parseRequest(req('GET', '/containers/web/logs')), 'InvalidArgument', /choose at least one stream/);
   });
 
   test('image names keep their slashes and colons, raw or URL-encoded', async () => {

@@ -13,6 +13,7 @@ import { parsePlatform } from '../image/platform.js';
 import type { Action } from './actions.js';
 import { stripVersion } from './api-version.js';
 import { readJsonBody } from './json-body.js';
+import { parseContainerRequest } from './parse-container-request.js';
 import { queryBool, queryFilters } from './query.js';
 import { credentialsOf, registryAuth } from './registry-auth.js';
 
@@ -52,6 +53,8 @@ export async function parseRequest(req: IncomingMessage): Promise<Action> {
       return { kind: 'imagePrune', all: (queryFilters(q).get('dangling') ?? []).some((v) => ['false', '0'].includes(v)) };
   }
 
+  const other = await parseContainerRequest(method, path, q, req);
+  if (other) return other;
   if (!path.startsWith('/images/')) throw pageNotFound();
   const rest = path.slice('/images/'.length);
   const sub = /^(.+)\/(json|history|tag|push|get)$/.exec(rest);

@@ -12,7 +12,9 @@
 import { chmod, rm } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { ImageService } from '../engine/images/image-service.js';
+import { Duplex, PassThrough } from 'node:stream';
+
+import { Engine } from '../engine/engine.js';
 import { isBerthError } from '../errors.js';
 import { API_VERSION } from './api-version.js';
 import type { ApiContext } from './context.js';
@@ -21,12 +23,19 @@ import { messageOf, statusOf } from './http-status.js';
 import { parseRequest } from './parse-request.js';
 import type { Reply } from './reply.js';
 import { prepareSocket } from './unix-socket.js';
+import { handleUpgrade } from './upgrade.js';
 
 export interface BerthdOptions {
   /** the API socket's path */
   socket: string;
   /** berth's root (/var/lib/berth) */
   root: string;
+  /** sockets, shims, bundles (/run/berth) */
+  execRoot: string;
+  /** the cgroup containers go under ("berth") */
+  cgroupParent?: string;
+  /** where the daemon's own log goes, reported by /info */
+  daemonLog?: string;
   /** berth's version, reported by /version and /info */
   version: string;
   /** the OCI runtime binary, reported by /info */
@@ -46,18 +55,33 @@ export class Berthd {
   static async start(options: BerthdOptions): Promise<Berthd> {
     const log = options.log ?? (() => {});
     const insecureRegistries = options.insecureRegistries ?? [];
-    const images = await ImageService.open({ root: options.root, insecureRegistries });
+    const engine = await Engine.open({
+      root: options.root,
+      execRoot: options.execRoot,
+      insecureRegistries,
+      log,
+      ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
+    });
+    const images = engine.images;
     const ctx: ApiContext = {
+      engine,
       images,
       root: options.root,
       version: options.version,
       runtimePath: options.runtimePath ?? 'berth-runtime',
       insecureRegistries,
+      ...(options.daemonLog ? { daemonLog: options.daemonLog } : {}),
     };
     const server = http.createServer((req, res) => {
       handle(ctx, req, res, log).catch((e: unknown) => {
         log(`internal error answering ${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         res.destroy();
+      });
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      handleUpgrade(ctx, req, socket, head, log).catch((e: unknown) => {
+        log(`internal error answering ${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        socket.destroy();
       });
     });
     // Large archives take their time; the default 5-minute request timeout would cut a slow load.
@@ -75,7 +99,7 @@ export class Berthd {
       await chmod(options.socket, 0o660);
     } catch (e) {
       server.close();
-      images.close();
+      await engine.close();
       throw e;
     }
     log(`berthd ${options.version} listening on unix://${options.socket} (root ${options.root}, API ${API_VERSION})`);
@@ -88,12 +112,12 @@ export class Berthd {
     this.server.closeAllConnections();
     await closed;
     await rm(this.socket, { force: true });
-    this.ctx.images.close();
+    await this.ctx.engine.close();
   }
 }
 
 /** Headers of every answer: the API version lets a client negotiate before its first real call. */
-function commonHeaders(res: ServerResponse, version: string): void {
+export function commonHeaders(res: ServerResponse, version: string): void {
   res.setHeader('Api-Version', API_VERSION);
   res.setHeader('Docker-Experimental', 'false');
   res.setHeader('Ostype', 'linux');
@@ -154,7 +178,7 @@ function drain(req: IncomingMessage): Promise<boolean> {
   });
 }
 
-async function send(res: ServerResponse, reply: Reply): Promise<void> {
+export async function send(res: ServerResponse, reply: Reply): Promise<void> {
   switch (reply.type) {
     case 'json': {
       const body = Buffer.from(`${JSON.stringify(reply.body)}\n`);
@@ -174,5 +198,21 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
       await reply.run(res);
       if (!res.writableEnded && !res.destroyed) res.end();
       return;
+    case 'hijack': {
+      // A client that did not ask to upgrade gets the output as a plain
+      // streamed response; it has no way to send input.
+      res.writeHead(200, { 'Content-Type': reply.contentType });
+      res.flushHeaders();
+      await reply.run(outputOnly(res));
+      return;
+    }
   }
+}
+
+function outputOnly(res: ServerResponse): Duplex {
+  const conn = new PassThrough();
+  conn.end();
+  const duplex = Duplex.from({ readable: conn, writable: res });
+  res.on('close', () => duplex.destroy());
+  return duplex;
 }

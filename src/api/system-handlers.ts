@@ -7,6 +7,7 @@ import type { ApiContext } from './context.js';
 import { engineId } from './engine-id.js';
 import { cgroupVersion, goArch, operatingSystem } from './host-facts.js';
 import { json, type Reply } from './reply.js';
+import { summaryView } from '../engine/containers/views/container-views.js';
 
 /** The body is "OK"; the headers every response carries (server.ts) tell the client the API version. */
 export const ping = (): Reply => ({ type: 'text', body: 'OK' });
@@ -38,15 +39,17 @@ export function version(ctx: ApiContext): Reply {
   });
 }
 
-/** A truthful subset of docker's /info: containers arrive later, so there are none yet. */
+/** A truthful subset of docker's /info, plus where the daemon's log is (DaemonLog). */
 export async function info(ctx: ApiContext): Promise<Reply> {
   const images = await ctx.images.list();
+  const containers = ctx.engine.containers.list();
+  const count = (...s: string[]) => containers.filter((c) => s.includes(c.state.status)).length;
   return json({
     ID: await engineId(ctx.root),
-    Containers: 0,
-    ContainersRunning: 0,
-    ContainersPaused: 0,
-    ContainersStopped: 0,
+    Containers: containers.length,
+    ContainersRunning: count('running', 'restarting'),
+    ContainersPaused: count('paused'),
+    ContainersStopped: count('exited', 'created', 'dead'),
     Images: images.length,
     Driver: 'overlayfs',
     DriverStatus: [],
@@ -94,6 +97,31 @@ export async function info(ctx: ApiContext): Promise<Reply> {
     InitBinary: '',
     SecurityOptions: ['name=seccomp,profile=default'],
     Warnings: [],
+    DaemonLog: ctx.daemonLog ?? '',
+    ExecRoot: ctx.engine.containers.paths.execRoot,
+  });
+}
+
+/** `docker system df`: images, containers' writable layers, volumes. */
+export async function df(ctx: ApiContext): Promise<Reply> {
+  const { engine } = ctx;
+  const images = await ctx.images.list();
+  const records = engine.containers.list();
+  const containers = [];
+  for (const r of records) containers.push(summaryView(r, await engine.containers.size(r)));
+  const users = (id: string) => records.filter((r) => r.imageId === id).length;
+  const inUse = engine.volumesInUse();
+  const volumes = [];
+  for (const v of await engine.volumes.list()) {
+    const size = await engine.volumes.usage(v.Name).catch(() => -1);
+    volumes.push({ ...v, UsageData: { Size: size, RefCount: inUse.get(v.Name)?.length ?? 0 } });
+  }
+  return json({
+    LayersSize: images.reduce((sum, i) => sum + i.Size, 0),
+    Images: images.map((i) => ({ ...i, Containers: users(i.Id) })),
+    Containers: containers,
+    Volumes: volumes,
+    BuildCache: [],
   });
 }
 

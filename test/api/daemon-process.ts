@@ -18,6 +18,7 @@ export interface DaemonProcess {
   /** "unix:///…/berth.sock", for DOCKER_HOST */
   host: string;
   root: string;
+  execRoot: string;
   child: ChildProcess;
   /** what the daemon logged so far */
   log(): string;
@@ -28,7 +29,11 @@ export interface DaemonProcess {
 export async function startDaemon(dir: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
   const socket = path.join(dir, 'run', 'berth.sock');
   const root = path.join(dir, 'root');
-  const child = spawn(path.join(repoRoot(), 'bin', 'berth'), ['daemon', '--root', root, '--host', `unix://${socket}`], {
+  const execRoot = path.join(dir, 'run');
+  // A cgroup parent of the test's own, so the leak check sees anything left in it.
+  const cgroupParent = `berth-test-${path.basename(dir)}`;
+  const args = ['daemon', '--root', root, '--exec-root', execRoot, '--host', `unix://${socket}`, '--cgroup-parent', cgroupParent];
+  const child = spawn(path.join(repoRoot(), 'bin', 'berth'), args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,5 +62,5 @@ export async function startDaemon(dir: string, env: NodeJS.ProcessEnv = {}): Pro
     }
     await sleep(50);
   }
-  return { socket, host: `unix://${socket}`, root, child, log: () => output, stop };
+  return { socket, host: `unix://${socket}`, root, execRoot, child, log: () => output, stop };
 }

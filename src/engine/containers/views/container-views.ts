@@ -1,0 +1,118 @@
+/** Containers in the shapes of Docker's API: inspect (`/containers/{id}/json`) and list (`/containers/json`). */
+import type { ContainerRecord } from '../container.js';
+import type { ContainerPaths } from '../paths.js';
+import { humanDuration } from './human-duration.js';
+
+export function statusText(record: ContainerRecord, now = Date.now()): string {
+  const s = record.state;
+  const since = (t: string) => humanDuration(now - Date.parse(t));
+  switch (s.status) {
+    case 'created':
+      return 'Created';
+    case 'running':
+      return `Up ${since(s.startedAt)}`;
+    case 'paused':
+      return `Up ${since(s.startedAt)} (Paused)`;
+    case 'restarting':
+      return `Restarting (${s.exitCode}) ${since(s.finishedAt)} ago`;
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    case 'exited':
+      return `Exited (${s.exitCode}) ${since(s.finishedAt)} ago`;
+  }
+}
+
+function networkSettings(record: ContainerRecord): Record<string, unknown> {
+  const mode = record.hostConfig.NetworkMode || 'none';
+  return {
+    Bridge: '',
+    SandboxID: '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    Ports: {},
+    SandboxKey: '',
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: '',
+    Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: '',
+    IPPrefixLen: 0,
+    IPv6Gateway: '',
+    MacAddress: '',
+    Networks: { [mode === 'default' ? 'none' : mode]: { IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null } },
+  };
+}
+
+export function inspectView(record: ContainerRecord, paths: ContainerPaths, execIds: string[]): Record<string, unknown> {
+  const s = record.state;
+  return {
+    Id: record.id,
+    Created: record.created,
+    Path: record.path,
+    Args: record.args,
+    State: {
+      Status: s.status,
+      Running: s.status === 'running' || s.status === 'paused',
+      Paused: s.status === 'paused',
+      Restarting: s.status === 'restarting',
+      OOMKilled: s.oomKilled,
+      Dead: s.status === 'dead',
+      Pid: s.pid,
+      ExitCode: s.exitCode,
+      Error: s.error,
+      StartedAt: s.startedAt,
+      FinishedAt: s.finishedAt,
+    },
+    Image: record.imageId,
+    ResolvConfPath: paths.etc(record.id, 'resolv.conf'),
+    HostnamePath: paths.etc(record.id, 'hostname'),
+    HostsPath: paths.etc(record.id, 'hosts'),
+    LogPath: paths.log(record.id),
+    Name: `/${record.name}`,
+    RestartCount: record.restartCount,
+    Driver: 'overlay',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: execIds.length > 0 ? execIds : null,
+    HostConfig: {
+      NetworkMode: 'none',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      LogConfig: { Type: 'json-file', Config: {} },
+      ...record.hostConfig,
+    },
+    GraphDriver: { Name: 'overlay', Data: { MergedDir: paths.rootfs(record.id) } },
+    Mounts: record.mounts,
+    Config: record.config,
+    NetworkSettings: networkSettings(record),
+  };
+}
+
+export function summaryView(record: ContainerRecord, size?: { rw: number; rootFs: number }): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    Id: record.id,
+    Names: [`/${record.name}`],
+    Image: record.imageName,
+    ImageID: record.imageId,
+    Command: [record.path, ...record.args].join(' '),
+    Created: Math.floor(Date.parse(record.created) / 1000),
+    Ports: [],
+    Labels: record.config.Labels ?? {},
+    State: record.state.status,
+    Status: statusText(record),
+    HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'none' },
+    NetworkSettings: { Networks: (networkSettings(record) as { Networks: unknown }).Networks },
+    Mounts: record.mounts.map((m) => ({ ...m })),
+  };
+  if (size) {
+    view['SizeRw'] = size.rw;
+    view['SizeRootFs'] = size.rootFs;
+  }
+  return view;
+}

@@ -1,0 +1,41 @@
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+
+import { errnoCode, internal } from '../../errors.js';
+
+/**
+ * Small JSON documents that a crash never leaves torn: write a temp file,
+ * fsync it, rename it over the old one. A reader sees the old document or the
+ * new one, never half of either.
+ */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
+    const fh = await open(tmp, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The document, or undefined when the file does not exist; a corrupt one is an Internal error naming it. */
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw internal(file, `corrupt JSON: ${(e as Error).message}`);
+  }
+}
