@@ -19,7 +19,7 @@ export class ContainerStats {
   private async sample(id: string): Promise<StatsSample> {
     const cgroup = this.svc.runtime.cgroups().open(`${this.svc.options.cgroupParent}/${id}`);
     const [stats, systemCpuNs] = await Promise.all([cgroup.stats(), readSystemCpuNs()]);
-    return { read: new Date(), cgroup: stats, systemCpuNs, onlineCpus: onlineCpus(), memoryLimitFallback: os.totalmem(), cgroupVersion: this.svc.runtime.cgroups().version };
+    return { read: new Date(), cgroup: stats, systemCpuNs, onlineCpus: onlineCpus(), memoryLimitFallback: os.totalmem(), cgroupVersion: this.svc.runtime.cgroups().version, memoryStat: stats.memory.stat };
   }
 
   async oneShot(record: ContainerRecord): Promise<unknown> {

@@ -64,6 +64,8 @@ export interface CgroupStats {
     oomKills: number;
     /** times usage hit the limit, mostly followed by reclaim rather than OOM (v1 memory.failcnt, v2 memory.events max) */
     limitHits: number;
+    /** memory.stat as the kernel reports it (what docker stats subtracts inactive_file from) */
+    stat: Record<string, number>;
   };
   pids: { current: number; limit: number | null };
   io: { readBytes: number; writeBytes: number; readOps: number; writeOps: number };

@@ -5,7 +5,7 @@ import type { StatsSample } from './stats-sample.js';
 export function fakeCgroupStats(over: { [K in keyof CgroupStats]?: Partial<CgroupStats[K]> } = {}): CgroupStats {
   return {
     cpu: { usageNanos: 0, userNanos: 0, systemNanos: 0, throttledPeriods: 0, throttledNanos: 0, ...over.cpu },
-    memory: { usage: 0, limit: null, maxUsage: null, cache: 0, oomEvents: 0, oomKills: 0, limitHits: 0, ...over.memory },
+    memory: { usage: 0, limit: null, maxUsage: null, cache: 0, oomEvents: 0, oomKills: 0, limitHits: 0, stat: {}, ...over.memory },
     pids: { current: 0, limit: null, ...over.pids },
     io: { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0, ...over.io },
   };

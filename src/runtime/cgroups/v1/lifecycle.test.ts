@@ -39,7 +39,7 @@ test('stats are read from the v1 files and converted', async () => {
   await t.set(x('blkio/blkio.throttle.io_serviced'), '8:0 Read 1\n8:0 Write 2\n8:0 Total 3\nTotal 3\n');
   assert.deepEqual(await cg.stats(), {
     cpu: { usageNanos: 2500000000, userNanos: 1500000000, systemNanos: 500000000, throttledPeriods: 3, throttledNanos: 7000 },
-    memory: { usage: 4096000, limit: 104857600, maxUsage: 8192000, cache: 1234, oomEvents: 2, oomKills: 2, limitHits: 17 },
+    memory: { usage: 4096000, limit: 104857600, maxUsage: 8192000, cache: 1234, oomEvents: 2, oomKills: 2, limitHits: 17, stat: { cache: 100, rss: 200, total_cache: 1234, total_rss: 200 } },
     pids: { current: 3, limit: 100 },
     io: { readBytes: 4097, writeBytes: 8192, readOps: 1, writeOps: 2 },
   });

@@ -64,6 +64,7 @@ export async function readStatsV1(d: V1Dirs): Promise<CgroupStats> {
       oomEvents: oomKills,
       oomKills,
       limitHits: parseNumber(failcnt),
+      stat: Object.fromEntries(ms),
     },
     pids: { current: parseNumber(pidsCurrent), limit: parseMax(pidsMax) },
     io: {

@@ -35,7 +35,7 @@ test('stats are read from the v2 files and converted', async () => {
   await t.set('berth/x/io.stat', '8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n8:16 rbytes=1 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n');
   assert.deepEqual(await cg.stats(), {
     cpu: { usageNanos: 2500000000, userNanos: 1500000000, systemNanos: 1000000000, throttledPeriods: 4, throttledNanos: 300000 },
-    memory: { usage: 4096000, limit: 104857600, maxUsage: 8192000, cache: 1234, oomEvents: 3, oomKills: 2, limitHits: 9 },
+    memory: { usage: 4096000, limit: 104857600, maxUsage: 8192000, cache: 1234, oomEvents: 3, oomKills: 2, limitHits: 9, stat: { anon: 100, file: 1234, kernel: 5 } },
     pids: { current: 3, limit: null },
     io: { readBytes: 4097, writeBytes: 8192, readOps: 2, writeOps: 2 },
   });

@@ -36,6 +36,7 @@ export async function readStatsV2(dir: CgroupDir): Promise<CgroupStats> {
       oomEvents: ev.get('oom') ?? 0,
       oomKills: ev.get('oom_kill') ?? 0,
       limitHits: ev.get('max') ?? 0,
+      stat: Object.fromEntries(ms),
     },
     pids: { current: parseNumber(pidsCurrent ?? null), limit: parseMax(pidsMax ?? null) },
     io,
