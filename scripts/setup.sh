@@ -10,8 +10,11 @@ cd "$(dirname "$0")/.."
 # API client of berthd (its dockerd is never started by tests); docker-registry, skopeo, umoci, htpasswd (apache2-utils), openssl:
 # a real registry and images written by tools nobody here wrote; zstd and
 # attr (setfattr) for layers; hyperfine: benchmarks; build tools for the C core.
+# berthd itself: tini (its static build is --init), procps (ps for top),
+# iproute2, nftables and util-linux (namespaces, veths, rules); bsdutils gives
+# the tests script(1), a real terminal for docker run -it.
 PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3 podman conmon docker.io
-  docker-registry skopeo umoci apache2-utils openssl zstd attr tar)
+  docker-registry skopeo umoci apache2-utils openssl zstd attr tar tini procps nftables util-linux bsdutils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,44 +1,55 @@
-import { ImageService } from '../engine/images/image-service.js';
+/**
+ * What a command works with: where the daemon is, a client for its API
+ * (connecting on first use, starting a daemon when none answers on the
+ * default socket), and the process's streams.
+ */
+import { ApiClient } from './client/api-client.js';
+import { startDaemon } from './client/autostart.js';
+import { endpointOf, execRootOf, type Endpoint } from './client/host.js';
 
-/** Where berth keeps its state: --root, BERTH_ROOT, or /var/lib/berth. */
-export function berthRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env['BERTH_ROOT'] || '/var/lib/berth';
+export interface GlobalOptions {
+  /** --root: passed to a daemon the CLI starts */
+  root?: string;
+  /** --exec-root */
+  execRoot?: string;
+  /** -H/--host */
+  host?: string;
 }
 
-/**
- * What a command works with. Until berthd serves the Docker API, commands
- * use the engine in this process.
- */
 export class CliContext {
-  private images: ImageService | undefined;
+  readonly execRoot: string;
+  readonly endpoint: Endpoint;
+  private client: ApiClient | undefined;
 
   constructor(
-    readonly root: string,
+    readonly options: GlobalOptions = {},
     readonly stdout: NodeJS.WriteStream = process.stdout,
     readonly stderr: NodeJS.WriteStream = process.stderr,
-  ) {}
-
-  async imageService(): Promise<ImageService> {
-    this.images ??= await ImageService.open({
-      root: this.root,
-      insecureRegistries: (process.env['BERTH_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean),
-    });
-    return this.images;
+    readonly stdin: NodeJS.ReadStream = process.stdin,
+  ) {
+    this.execRoot = execRootOf(options.execRoot);
+    this.endpoint = endpointOf(options.host, this.execRoot);
   }
 
-  close(): void {
-    this.images?.close();
+  /** The API client. On the default socket, a daemon is started when nothing answers there. */
+  api(): ApiClient {
+    const { socket, explicit } = this.endpoint;
+    this.client ??= new ApiClient(
+      socket,
+      explicit
+        ? undefined
+        : async (c) => {
+            if (!(await c.ping())) await startDaemon({ socket, execRoot: this.execRoot, ping: () => c.ping(), ...(this.options.root ? { root: this.options.root } : {}) });
+          },
+    );
+    return this.client;
   }
 
   out(text: string): void {
     this.stdout.write(text);
   }
-}
 
-/** One verb: parses its own flags, returns the exit code. */
-export type Command = (ctx: CliContext, argv: string[]) => Promise<number>;
-
-/** A usage error: the command line is wrong (docker exits 125 for these on run, 1 elsewhere). */
-export class UsageError extends Error {
-  override name = 'UsageError';
+  err(text: string): void {
+    this.stderr.write(text);
+  }
 }

@@ -16,6 +16,8 @@ export interface FlagDef {
   repeat?: boolean;
   /** one line of help */
   help?: string;
+  /** the value's kind in help ("string", "int", "bytes"); "list" for repeatable flags */
+  type?: string;
 }
 
 export class FlagError extends Error {
@@ -37,6 +39,10 @@ export function parseFlags(argv: string[], defs: FlagDef[], stopAtFirstArg = fal
   };
   const byLong = (n: string) => defs.find((d) => d.name === n);
   const byShort = (c: string) => defs.find((d) => d.short === c);
+  const boolValue = (v: string, label: string) => {
+    if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "${label}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -53,9 +59,7 @@ export function parseFlags(argv: string[], defs: FlagDef[], stopAtFirstArg = fal
         else if (i + 1 < argv.length) set(def, argv[++i] as string);
         else throw new FlagError(`flag needs an argument: --${name}`);
       } else {
-        const v = eq > 0 ? arg.slice(eq + 1) : 'true';
-        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid boolean value "${v}" for --${name}`);
-        set(def, v);
+        set(def, eq > 0 ? boolValue(arg.slice(eq + 1), flagLabel(def)) : 'true');
       }
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
@@ -63,6 +67,10 @@ export function parseFlags(argv: string[], defs: FlagDef[], stopAtFirstArg = fal
         const def = byShort(c);
         if (!def) throw new FlagError(`unknown shorthand flag: '${c}' in ${arg}`);
         if (!def.value) {
+          if (arg[j + 1] === '=') {
+            set(def, boolValue(arg.slice(j + 2), flagLabel(def)));
+            break;
+          }
           set(def, 'true');
           continue;
         }
@@ -86,3 +94,22 @@ export function parseFlags(argv: string[], defs: FlagDef[], stopAtFirstArg = fal
 export const str = (p: ParsedFlags, name: string): string | undefined => p.values.get(name)?.at(-1);
 export const bool = (p: ParsedFlags, name: string): boolean => str(p, name) === 'true';
 export const all = (p: ParsedFlags, name: string): string[] => p.values.get(name) ?? [];
+export const has = (p: ParsedFlags, name: string): boolean => p.values.has(name);
+
+/** "-t, --time" or "--cpus": how docker names a flag in its messages. */
+export function flagLabel(def: Pick<FlagDef, 'name' | 'short'>): string {
+  return def.short ? `-${def.short}, --${def.name}` : `--${def.name}`;
+}
+
+/** docker's message for a flag value that does not parse. */
+export function invalidFlag(def: Pick<FlagDef, 'name' | 'short'>, value: string, why: string): FlagError {
+  return new FlagError(`invalid argument "${value}" for "${flagLabel(def)}" flag: ${why}`);
+}
+
+/** An integer flag, refused with Go's words when it is not one. */
+export function int(p: ParsedFlags, def: Pick<FlagDef, 'name' | 'short'>): number | undefined {
+  const v = str(p, def.name);
+  if (v === undefined) return undefined;
+  if (!/^[+-]?\d+$/.test(v.trim())) throw invalidFlag(def, v, `strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}

@@ -1,134 +1,86 @@
 /**
- * The `berth` command. Image verbs work today against the engine in this
- * process; container verbs arrive with berthd and its Docker Engine API.
+ * The `berth` command: a client of berthd's Docker Engine API, with
+ * docker's verbs, flags, output and exit codes. Global flags come before
+ * the verb; the verb (or a management command and its verb) picks the
+ * Command that runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCommand } from './command.js';
+import { COMMANDS, GROUPS } from './commands/index.js';
+import { version } from './commands/version.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { display, StatusError, UsageError } from './errors.js';
+import { bool, FlagError, parseFlags, str } from './flags.js';
+import { groupHelp } from './help.js';
+import { packageInfo } from './package-info.js';
+import { usage } from './usage.js';
 
-import { BerthError } from '../errors.js';
-import { history } from './commands/history.js';
-import { imageInspect } from './commands/image-inspect.js';
-import { imagePrune } from './commands/image-prune.js';
-import { images } from './commands/images.js';
-import { login, logout } from './commands/login.js';
-import { pull } from './commands/pull.js';
-import { push } from './commands/push.js';
-import { rmi } from './commands/rmi.js';
-import { tag } from './commands/tag.js';
-import { archiveCommands } from './commands/archives.js';
-import { daemon } from './commands/daemon.js';
-import { berthRoot, CliContext, UsageError, type Command } from './context.js';
-import { FlagError } from './flags.js';
-import { TemplateError } from './output/go-template.js';
-
-const COMMANDS: Record<string, Command> = {
-  pull,
-  push,
-  images,
-  tag,
-  rmi,
-  history,
-  login,
-  logout,
-  ...archiveCommands,
-  daemon: (ctx, argv) => {
-    const pkg = packageInfo();
-    return daemon(ctx, argv, { version: pkg.version, runtimePath: path.join(pkg.dir, 'bin', 'berth-runtime') });
-  },
-};
-
-/** `berth image VERB`: the same verbs under docker's management-command names. */
-const IMAGE_COMMANDS: Record<string, Command> = {
-  ls: images,
-  list: images,
-  pull,
-  push,
-  tag,
-  rm: rmi,
-  remove: rmi,
-  inspect: imageInspect,
-  history,
-  prune: imagePrune,
-  ...archiveCommands,
-};
-
-const USAGE = `usage: berth [--root DIR] COMMAND
-
-images:
-  pull NAME[:TAG|@DIGEST]       download an image from a registry
-  push NAME[:TAG]               upload an image to a registry
-  images [REPO[:TAG]]           list images (-q, --digests, --format)
-  tag SOURCE TARGET             give an image another name
-  rmi IMAGE...                  remove images (-f)
-  history IMAGE                 the layers of an image
-  image inspect|prune|ls|rm …   the same, and more, as docker's "image" commands
-  load [-i FILE]                load images from a docker-save or OCI archive
-  save [-o FILE] IMAGE...       write images to a docker-save (or --format oci) archive
-  import FILE|- [REF]           make an image from a root filesystem tarball (-c CMD …)
-  login / logout [SERVER]       store or remove registry credentials
-
-  daemon [-H unix:///PATH]      run berthd, the Docker Engine API, in the foreground
-
-  version                       print berth's version
-
-State lives in --root (BERTH_ROOT, default /var/lib/berth). The OCI runtime
-is berth-runtime, with runc's command line.
-`;
+const GLOBAL_FLAGS = [
+  { name: 'config', value: true },
+  { name: 'debug', short: 'D' },
+  { name: 'exec-root', value: true },
+  { name: 'help', short: 'h' },
+  { name: 'host', short: 'H', value: true },
+  { name: 'root', value: true },
+  { name: 'version', short: 'v' },
+];
 
 export async function main(argv: string[]): Promise<number> {
-  let args = argv;
-  let root = berthRoot();
-  if (args[0] === '--root') {
-    root = args[1] ?? root;
-    args = args.slice(2);
-  } else if (args[0]?.startsWith('--root=')) {
-    root = args[0].slice('--root='.length);
-    args = args.slice(1);
-  }
-  const [verb, ...rest] = args;
-  if (verb === 'version' || verb === '--version') {
-    process.stdout.write(`berth ${packageInfo().version}\n`);
-    return 0;
-  }
-  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
-    process.stdout.write(USAGE);
-    return verb === undefined ? 1 : 0;
-  }
-  let command = COMMANDS[verb];
-  let commandArgs = rest;
-  if (verb === 'image') {
-    command = IMAGE_COMMANDS[rest[0] ?? ''];
-    commandArgs = rest.slice(1);
-  }
-  if (!command) {
-    process.stderr.write(`berth: unknown command "${[verb, ...(verb === 'image' ? rest.slice(0, 1) : [])].join(' ')}"\n\n${USAGE}`);
-    return 1;
-  }
-  const ctx = new CliContext(root);
   try {
-    return await command(ctx, commandArgs);
+    return await dispatch(argv);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof FlagError || e instanceof TemplateError) {
-      process.stderr.write(`berth: ${e.message}\nSee 'berth --help'.\n`);
-      return 1;
-    }
-    const message = e instanceof BerthError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
-    process.stderr.write(`Error: ${message}\n`);
-    return 1;
-  } finally {
-    ctx.close();
+    return report(e);
   }
 }
 
-/** berth's package.json, found upwards from this module (compiled or bundled): its version and directory. */
-function packageInfo(): { version: string; dir: string } {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'berth' && pkg.version) return { version: pkg.version, dir };
-    }
-    if (path.dirname(dir) === dir) return { version: 'unknown', dir: process.cwd() };
+async function dispatch(argv: string[]): Promise<number> {
+  let g;
+  try {
+    g = parseFlags(argv, GLOBAL_FLAGS, true);
+  } catch (e) {
+    if (e instanceof FlagError) throw new StatusError(125, `${e.message}\nSee 'berth --help'.`);
+    throw e;
   }
+  const config = str(g, 'config');
+  if (config) process.env['DOCKER_CONFIG'] = config;
+  if (bool(g, 'debug')) process.env['BERTH_DEBUG'] = '1';
+  const options: GlobalOptions = {};
+  for (const [flag, key] of [['root', 'root'], ['exec-root', 'execRoot'], ['host', 'host']] as const) {
+    const v = str(g, flag);
+    if (v) options[key] = v;
+  }
+  const ctx = new CliContext(options);
+  const [verb, ...rest] = g.args;
+  if (bool(g, 'version')) {
+    ctx.out(`berth version ${packageInfo().version}\n`);
+    return 0;
+  }
+  if (verb === undefined || verb === 'help' || bool(g, 'help')) {
+    ctx.out(usage());
+    return 0;
+  }
+  if (verb === 'version') return runCommand(ctx, 'berth version', version, rest);
+  const group = GROUPS[verb];
+  if (group) {
+    const [sub, ...subArgs] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      ctx.out(groupHelp(`berth ${verb}`, group.summary, group.verbs, group.aliases));
+      return 0;
+    }
+    const cmd = group.verbs[sub];
+    if (!cmd) throw new UsageError(`unknown command: berth ${verb} ${sub}\n\nRun 'berth ${verb} --help' for more information`);
+    return runCommand(ctx, `berth ${verb} ${sub}`, cmd, subArgs);
+  }
+  const cmd = COMMANDS[verb];
+  if (!cmd) throw new UsageError(`unknown command: berth ${verb}\n\nRun 'berth --help' for more information`);
+  return runCommand(ctx, `berth ${verb}`, cmd, rest);
+}
+
+/** Prints a failure the way docker does and gives its exit code. */
+function report(e: unknown): number {
+  if (e instanceof StatusError) {
+    if (e.message) process.stderr.write(`${e.message}\n`);
+    return e.code === 0 ? 1 : e.code;
+  }
+  process.stderr.write(`${e instanceof UsageError ? 'berth: ' : ''}${display(e)}\n`);
+  return 1;
 }

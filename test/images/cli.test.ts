@@ -2,6 +2,8 @@
  * The image verbs of the berth CLI as a user types them, against a real
  * registry with password authentication: login, pull, images, tag, push
  * (with a cross-repository mount), history, inspect, rmi, prune, logout.
+ * The CLI talks to berthd only; the first command finds no daemon on the
+ * test's exec root and starts one there, which the test stops at the end.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,8 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ImageService } from '../../src/engine/images/image-service.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
@@ -38,13 +40,28 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     registry = await startRegistry({ auth: 'htpasswd' });
     image = await pushTestImage(registry.host, 'berth/app', { tag: '1.0', credentials: registry.credentials! });
     dir = await mkdtemp(path.join(tmpdir(), 'berth-test-cli-'));
-    env = { ...process.env, BERTH_ROOT: path.join(dir, 'root'), DOCKER_CONFIG: path.join(dir, 'docker') };
+    // No BERTH_HOST: the CLI may start its own daemon only on the default socket (here, the exec root's).
+    env = { ...process.env, BERTH_HOST: '', BERTH_ROOT: path.join(dir, 'root'), BERTH_EXEC_ROOT: path.join(dir, 'run'), DOCKER_CONFIG: path.join(dir, 'docker') };
   });
 
   after(async () => {
+    if (dir) await stopDaemon(path.join(dir, 'run', 'berthd.pid'));
     await registry?.stop();
     await rm(dir, { recursive: true, force: true });
     await assertNoLeaks(host);
+  });
+
+  test('the first command starts a daemon on the exec root; info says where it logs', async () => {
+    const r = await ok(['info', '--format', '{{.DaemonLog}} {{.DockerRootDir}}']);
+    assert.equal(r.stdout.trim(), `${path.join(dir, 'run', 'berthd.log')} ${path.join(dir, 'root')}`);
+    assert.ok(existsSync(path.join(dir, 'run', 'berth.sock')));
+    assert.match(readFileSync(path.join(dir, 'run', 'berthd.log'), 'utf8'), /listening on unix:\/\/.*berth\.sock/);
+    const info = await ok(['info']);
+    assert.match(info.stdout, new RegExp(`^ Daemon Log: ${path.join(dir, 'run', 'berthd.log')}$`, 'm'));
+    // Pointed elsewhere explicitly, the CLI starts nothing and says nothing answers.
+    const elsewhere = await runCommand(BERTH, ['images'], { env: { ...env, BERTH_HOST: `unix://${path.join(dir, 'nothing.sock')}` } });
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.stderr, /Cannot connect to the berth daemon at unix:\/\/.*nothing\.sock\. Is the berth daemon running\?/);
   });
 
   test('without credentials the registry refuses, and the message says so', async () => {
@@ -125,21 +142,17 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
   });
 
   test('rmi refuses an image a container uses unless forced, and untags by name', async () => {
-    const service = await ImageService.open({ root: env['BERTH_ROOT']! });
-    try {
-      await service.prepareRootfs(image.reference, 'container-x');
-      const refused = await berth(['rmi', image.reference]);
-      assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /container container-x is using its referenced image/);
-      await service.releaseRootfs('container-x');
-    } finally {
-      service.close();
-    }
+    const id = (await ok(['create', '--name', 'uses-it', image.reference])).stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const refused = await berth(['rmi', image.reference]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^Error response from daemon: .*container .* is using its referenced image/);
+    assert.equal((await ok(['rm', 'uses-it'])).stdout, 'uses-it\n');
     const untag = await ok(['rmi', `${registry.host}/berth/copy:2.0`]);
     assert.equal(untag.stdout.trim(), `Untagged: ${registry.host}/berth/copy:2.0`);
     const missing = await berth(['rmi', 'no-such-image:latest']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /no such image/);
+    assert.match(missing.stderr, /no such image/i);
   });
 
   test('bad references and missing images get docker\'s messages', async () => {
@@ -169,3 +182,21 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     assert.equal(config.auths[registry.host], undefined);
   });
 });
+
+/** SIGTERM to the daemon the CLI started (its pid file), then wait for it to go (SIGKILL after 10 s). */
+async function stopDaemon(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 200 && alive(); i++) await sleep(50);
+  if (alive()) process.kill(pid, 'SIGKILL');
+}

@@ -1,44 +1,66 @@
-import { Berthd, socketPathOf } from '../../api/index.js';
-import type { CliContext } from '../context.js';
-import { all, parseFlags, str } from '../flags.js';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
-/** Where berthd listens: -H/--host, BERTH_HOST, or the standard socket. */
-export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
-
-export interface DaemonFacts {
-  version: string;
-  /** the berth-runtime binary next to this berth */
-  runtimePath: string;
-}
+import type { Berthd as BerthdType } from '../../api/index.js';
+import { execRootOf, socketPathOf } from '../client/host.js';
+import type { Command } from '../command.js';
+import { all, str } from '../flags.js';
+import { packageInfo } from '../package-info.js';
 
 /**
- * daemon [--root DIR] [-H|--host unix:///PATH] [--insecure-registry HOST]...:
- * berthd in the foreground, logging to stderr, until SIGTERM or SIGINT;
- * then it stops listening, removes its socket and exits 0.
+ * daemon: berthd in the foreground, logging to stderr (or appending to
+ * --log-file), until SIGTERM or SIGINT; then it stops listening, removes
+ * its socket and pid file (`<exec-root>/berthd.pid`) and exits 0. This is
+ * also what the CLI starts in the background when nothing answers.
  */
-export async function daemon(ctx: CliContext, argv: string[], facts: DaemonFacts): Promise<number> {
-  const p = parseFlags(argv, [
-    { name: 'root', value: true },
-    { name: 'host', short: 'H', value: true },
-    { name: 'insecure-registry', value: true, repeat: true },
-  ]);
-  const socket = socketPathOf(str(p, 'host') ?? (process.env['BERTH_HOST'] || DEFAULT_HOST));
-  const log = (line: string) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const insecure = [...(process.env['BERTH_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean), ...all(p, 'insecure-registry')];
-  const berthd = await Berthd.start({
-    socket,
-    root: str(p, 'root') ?? ctx.root,
-    version: facts.version,
-    runtimePath: facts.runtimePath,
-    insecureRegistries: insecure,
-    log,
-  });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
-  log(`${signal}: shutting down`);
-  await berthd.close();
-  log('stopped');
-  return 0;
-}
+export const daemon: Command = {
+  usage: '[OPTIONS]',
+  summary: 'Run berthd, the Docker Engine API server, in the foreground',
+  flags: [
+    { name: 'cgroup-parent', value: true, help: 'Cgroup every container goes under (default "berth")' },
+    { name: 'exec-root', value: true, help: 'Root of the runtime state: sockets, shims (default "/run/berth")' },
+    { name: 'host', short: 'H', value: true, help: 'Socket to listen on (default "unix://<exec-root>/berth.sock")' },
+    { name: 'insecure-registry', value: true, repeat: true, help: 'Registries reachable over plain HTTP' },
+    { name: 'log-file', value: true, help: `Append the daemon's log to this file (the CLI's auto-start uses <exec-root>/berthd.log)` },
+    { name: 'root', value: true, help: 'Root of persistent state (default "/var/lib/berth")' },
+  ],
+  args: { max: 0 },
+  async run(ctx, p) {
+    const pkg = packageInfo();
+    const execRoot = execRootOf(str(p, 'exec-root') ?? ctx.options.execRoot);
+    const socket = socketPathOf(str(p, 'host') ?? ctx.options.host ?? (process.env['BERTH_HOST'] || `unix://${path.join(execRoot, 'berth.sock')}`));
+    const logFile = str(p, 'log-file');
+    const log = (line: string) => {
+      const text = `${new Date().toISOString()} ${line}\n`;
+      if (logFile) appendFileSync(logFile, text);
+      else ctx.err(text);
+    };
+    const insecure = [...(process.env['BERTH_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean), ...all(p, 'insecure-registry')];
+    // Loaded only here: every other command is a client, and starts faster without the daemon's code.
+    const { Berthd }: { Berthd: typeof BerthdType } = await import('../../api/index.js');
+    const berthd = await Berthd.start({
+      socket,
+      root: str(p, 'root') ?? ctx.options.root ?? (process.env['BERTH_ROOT'] || '/var/lib/berth'),
+      execRoot,
+      ...(str(p, 'cgroup-parent') ? { cgroupParent: str(p, 'cgroup-parent') as string } : {}),
+      version: pkg.version,
+      runtimePath: path.join(pkg.dir, 'bin', 'berth-runtime'),
+      insecureRegistries: insecure,
+      ...(logFile ? { daemonLog: logFile } : {}),
+      log,
+    });
+    const pidFile = path.join(execRoot, 'berthd.pid');
+    mkdirSync(execRoot, { recursive: true });
+    writeFileSync(pidFile, `${process.pid}\n`);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    log(`${signal}: shutting down`);
+    await berthd.close();
+    rmSync(pidFile, { force: true });
+    log('stopped');
+    return 0;
+  },
+};
+

@@ -1,27 +1,25 @@
-import { parsePlatform } from '../../image/platform.js';
-import type { CliContext } from '../context.js';
-import { UsageError } from '../context.js';
-import { bool, parseFlags, str } from '../flags.js';
-import { progressSink } from '../output/progress.js';
+import type { Command } from '../command.js';
+import { bool, str } from '../flags.js';
+import { pullImage } from '../images/pull-image.js';
 
-/** pull [--platform os/arch[/variant]] [-q] NAME[:TAG|@DIGEST] */
-export async function pull(ctx: CliContext, argv: string[]): Promise<number> {
-  const p = parseFlags(argv, [{ name: 'platform', value: true }, { name: 'quiet', short: 'q' }, { name: 'all-tags', short: 'a' }]);
-  const [name, ...extra] = p.args;
-  if (!name || extra.length > 0) throw new UsageError('"pull" requires exactly 1 argument: NAME[:TAG|@DIGEST]');
-  const images = await ctx.imageService();
-  const quiet = bool(p, 'quiet');
-  const sink = progressSink(ctx.stdout);
-  const platform = str(p, 'platform');
-  try {
-    const result = await images.pull(name, {
-      ...(platform ? { platform: parsePlatform(platform) } : {}),
-      onProgress: (ev) => !quiet && sink.update(ev),
+export const pull: Command = {
+  usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
+  summary: 'Download an image from a registry',
+  flags: [
+    { name: 'all-tags', short: 'a', help: 'Download all tagged images in the repository' },
+    { name: 'platform', value: true, help: 'Set platform if server is multi-platform capable' },
+    { name: 'quiet', short: 'q', help: 'Suppress verbose output' },
+  ],
+  args: { min: 1, max: 1 },
+  async run(ctx, p) {
+    const platform = str(p, 'platform');
+    const ref = await pullImage(ctx, p.args[0] as string, {
+      out: ctx.stdout,
+      quiet: bool(p, 'quiet'),
+      allTags: bool(p, 'all-tags'),
+      ...(platform ? { platform } : {}),
     });
-    sink.close();
-    ctx.out(`${result.name}\n`);
-  } finally {
-    sink.close();
-  }
-  return 0;
-}
+    ctx.out(`${ref}\n`);
+    return 0;
+  },
+};

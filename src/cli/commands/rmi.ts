@@ -1,22 +1,32 @@
-import type { CliContext } from '../context.js';
-import { UsageError } from '../context.js';
-import { bool, parseFlags } from '../flags.js';
+import type { Command } from '../command.js';
+import { MultiError } from '../errors.js';
+import { bool } from '../flags.js';
 
-/** rmi [-f] IMAGE...: prints what was untagged and deleted; goes on past a failure, exits 1 if any failed. */
-export async function rmi(ctx: CliContext, argv: string[]): Promise<number> {
-  const p = parseFlags(argv, [{ name: 'force', short: 'f' }, { name: 'no-prune' }]);
-  if (p.args.length === 0) throw new UsageError('"rmi" requires at least 1 argument: IMAGE...');
-  const images = await ctx.imageService();
-  let code = 0;
-  for (const name of p.args) {
-    try {
-      for (const item of await images.remove(name, { force: bool(p, 'force') })) {
-        ctx.out(item.Untagged ? `Untagged: ${item.Untagged}\n` : `Deleted: ${item.Deleted}\n`);
-      }
-    } catch (e) {
-      ctx.stderr.write(`Error: ${(e as Error).message}\n`);
-      code = 1;
-    }
-  }
-  return code;
+interface DeleteItem {
+  Untagged?: string;
+  Deleted?: string;
 }
+
+/** Prints what was untagged and deleted; goes on past a failure and reports all of them at the end (exit 1). */
+export const rmi: Command = {
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
+  summary: 'Remove one or more images',
+  flags: [
+    { name: 'force', short: 'f', help: 'Force removal of the image' },
+    { name: 'no-prune', help: 'Do not delete untagged parents' },
+  ],
+  args: { min: 1 },
+  async run(ctx, p) {
+    const errors: unknown[] = [];
+    for (const name of p.args) {
+      try {
+        const items = await ctx.api().json<DeleteItem[]>('DELETE', `/images/${name}`, { query: { force: bool(p, 'force') || undefined, noprune: bool(p, 'no-prune') || undefined } });
+        for (const item of items ?? []) ctx.out(item.Untagged ? `Untagged: ${item.Untagged}\n` : `Deleted: ${item.Deleted}\n`);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    if (errors.length > 0) throw new MultiError(errors);
+    return 0;
+  },
+};

@@ -1,12 +1,16 @@
-import type { CliContext } from '../context.js';
-import { UsageError } from '../context.js';
-import { parseFlags } from '../flags.js';
+import type { Command } from '../command.js';
+import { fullName, parseImageRef } from '../client/reference.js';
 
-/** tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG] */
-export async function tag(ctx: CliContext, argv: string[]): Promise<number> {
-  const p = parseFlags(argv, []);
-  const [source, target, ...extra] = p.args;
-  if (!source || !target || extra.length > 0) throw new UsageError('"tag" requires exactly 2 arguments: SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]');
-  await (await ctx.imageService()).tag(source, target);
-  return 0;
-}
+export const tag: Command = {
+  usage: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
+  summary: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
+  flags: [],
+  args: { min: 2, max: 2 },
+  async run(ctx, p) {
+    const [source, target] = p.args as [string, string];
+    const ref = parseImageRef(target);
+    if (ref.digest) throw new Error('refusing to create a tag with a digest reference');
+    await ctx.api().call('POST', `/images/${source}/tag`, { query: { repo: fullName(ref), tag: ref.tag ?? 'latest' } });
+    return 0;
+  },
+};

@@ -18,6 +18,9 @@ export interface ProgressSink {
   close(): void;
 }
 
+/** For -q: progress goes nowhere. */
+export const SILENT: ProgressSink = { update: () => {}, line: () => {}, close: () => {} };
+
 export function progressSink(out: NodeJS.WriteStream): ProgressSink {
   return out.isTTY ? new TerminalProgress(out) : new PlainProgress(out);
 }

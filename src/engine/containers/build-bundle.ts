@@ -6,7 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { ALL_CAPABILITIES, CAPABILITIES } from '../../oci/capabilities.js';
 import type { Spec } from '../../oci/spec.js';
+import { hostFacts } from '../../runtime/host.js';
 import { secureJoin } from '../../runtime/plan/secure-join.js';
 import { isMountPoint, mountAll } from '../../snapshot/mount-all.js';
 import type { Mount } from '../../snapshot/mount.js';
@@ -23,6 +25,15 @@ export interface BundleContext {
   initPath: string | undefined;
   rootfsMounts(record: ContainerRecord): Promise<Mount[]>;
   volumes: VolumeService;
+}
+
+/** The capabilities in this process's bounding set: all a container can be given. */
+function heldCapabilities(): string[] {
+  const held = hostFacts().boundingCaps;
+  return ALL_CAPABILITIES.filter((name) => {
+    const n = CAPABILITIES[name];
+    return n !== undefined && (held >> BigInt(n)) & 1n;
+  });
 }
 
 export async function mountRootfs(ctx: BundleContext, record: ContainerRecord): Promise<string> {
@@ -73,6 +84,7 @@ export async function writeBundle(ctx: BundleContext, record: ContainerRecord): 
     network: hostNetwork ? { mode: 'host' } : { mode: 'new' },
     cgroupsPath: `${ctx.cgroupParent}/${record.id}`,
     cgroupnsPrivate: ctx.cgroupVersion === 2,
+    hostCapabilities: heldCapabilities(),
     devices: hostConfig.Privileged ? await hostDevices() : await resolveDevices(hostConfig.Devices),
     blkioDevices: await resolveBlkioDevices(hostConfig),
     ...(ctx.initPath ? { initPath: ctx.initPath } : {}),

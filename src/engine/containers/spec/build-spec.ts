@@ -42,7 +42,7 @@ function paths(input: SpecInput): Pick<Linux, 'maskedPaths' | 'readonlyPaths'> {
 export function buildSpec(input: SpecInput): Spec {
   const { config, hostConfig: hc } = input;
   const security = parseSecurityOpts(hc.SecurityOpt);
-  const caps = tweakCapabilities(hc);
+  const caps = tweakCapabilities(hc, input.hostCapabilities);
   const hostname = config.Hostname || input.id.slice(0, 12);
   const namespaces = buildNamespaces(input);
   const ownUts = namespaces.some((n) => n.type === 'uts');

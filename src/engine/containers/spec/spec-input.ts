@@ -81,4 +81,11 @@ export interface SpecInput {
   joined?: JoinedNamespaces;
   /** the host's architecture and kernel, for seccomp rules that depend on them (default: this host's arch, any kernel) */
   seccompHost?: DockerSeccompOptions;
+  /**
+   * The capabilities the daemon itself holds (its bounding set): what
+   * --privileged and --cap-add ALL grant. A capability outside it cannot be
+   * given (capset fails with EPERM), as on hosts without CAP_SYS_RESOURCE.
+   * Default: every capability the kernel knows.
+   */
+  hostCapabilities?: readonly string[];
 }
