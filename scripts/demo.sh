@@ -57,16 +57,29 @@ code=$?
 set -e
 echo "exit code $code (137 = killed by SIGKILL: the OOM killer)"
 
-say "Images: the same rootfs as an image, saved and loaded (berth, with its own state root)"
-export BERTH_ROOT="$WORK/berth-root"
+say "The Docker way: berthd (started by the CLI when nothing answers), an image, containers"
+export BERTH_ROOT="$WORK/berth-root" BERTH_EXEC_ROOT="$WORK/berth-run"
 BERTH="$PWD/bin/berth"
+stop_daemon() {
+  [[ -f $BERTH_EXEC_ROOT/berthd.pid ]] || return 0
+  "$BERTH" rm -f my_app >/dev/null 2>&1 || true
+  kill "$(cat "$BERTH_EXEC_ROOT/berthd.pid")" 2>/dev/null || true
+  for _ in $(seq 50); do [[ -f $BERTH_EXEC_ROOT/berthd.pid ]] || break; sleep 0.1; done
+}
+trap 'stop_daemon; cleanup' EXIT
 tar -C "$WORK/bundle/rootfs" -czf "$WORK/rootfs.tar.gz" .
-"$BERTH" import -c 'CMD ["/bin/sh"]' -c 'ENV GREETING=hello' "$WORK/rootfs.tar.gz" demo/busybox:1
+"$BERTH" import -c 'CMD ["/bin/sh"]' -c 'ENV GREETING=hello' "$WORK/rootfs.tar.gz" my_image:latest
 "$BERTH" images
-"$BERTH" history demo/busybox:1
-"$BERTH" save -o "$WORK/busybox.tar" demo/busybox:1 && echo "saved: $(du -h "$WORK/busybox.tar" | cut -f1) docker-save archive"
-"$BERTH" rmi demo/busybox:1
-"$BERTH" load -i "$WORK/busybox.tar"
-"$BERTH" image inspect --format 'Cmd {{json .Config.Cmd}}, Env {{json .Config.Env}}, layers {{json .RootFS.Layers}}' demo/busybox:1
+"$BERTH" run -d --name my_app --memory 64m my_image:latest sh -c 'while true; do echo "$GREETING at $(date +%T)"; sleep 1; done'
+sleep 1.5
+"$BERTH" ps
+"$BERTH" exec my_app sh -c 'echo "exec in my_app: hostname $(hostname), pid 1 is: $(tr "\0" " " < /proc/1/cmdline)"'
+"$BERTH" logs --tail 2 my_app
+"$BERTH" stats --no-stream my_app
+"$BERTH" stop -t 1 my_app
+"$BERTH" ps -a --format '{{.Names}}: {{.Status}}'
+"$BERTH" rm my_app
+"$BERTH" info --format 'berthd: root {{.DockerRootDir}}, log {{.DaemonLog}}'
+stop_daemon
 
 say "Done. Everything created here has been removed."

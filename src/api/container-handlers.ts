@@ -1,5 +1,5 @@
 /** The container endpoints: each a call into the engine, answered in Docker's shapes. */
-import { conflict } from '../errors.js';
+import { conflict, isBerthError } from '../errors.js';
 import { isActive } from '../engine/containers/lifecycle.js';
 import { top } from '../engine/containers/top.js';
 import { filterContainers } from '../engine/containers/views/container-filters.js';
@@ -118,7 +118,11 @@ export function wait(ctx: ApiContext, a: Of<'containerWait'>): Reply {
 export async function resize(ctx: ApiContext, a: Of<'containerResize'>): Promise<Reply> {
   const r = ctx.engine.containers.find(a.id);
   if (!isActive(r)) throw conflict('', `Container ${r.id} is not running`);
-  await ctx.engine.lifecycle.shim(r).resize(a.rows, a.cols);
+  // The CLI resizes right after start: a container that already ended is not running, not an outage.
+  await ctx.engine.lifecycle.shim(r).resize(a.rows, a.cols).catch((e: unknown) => {
+    if (isBerthError(e, 'Unavailable')) throw conflict('', `Container ${r.id} is not running`);
+    throw e;
+  });
   return { type: 'empty', status: 200 };
 }
 
