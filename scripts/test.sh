@@ -10,9 +10,10 @@ mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)
 
 # State directories outside the tests' own temporary ones that peer tools
 # use whatever they are told: skopeo and podman as root keep a cache in
-# /var/lib/containers; conmon runs berth-runtime with its default root. The
-# tests redirect or remove them; check that they did.
-shared=(/var/lib/containers /run/berth-runtime)
+# /var/lib/containers; conmon runs berth-runtime with its default root; the
+# berth CLI starts a daemon on /run/berth when its environment does not say
+# otherwise. The tests redirect or remove them; check that they did.
+shared=(/var/lib/containers /run/berth-runtime /run/berth /var/lib/berth)
 absent=()
 for d in "${shared[@]}"; do [[ -e $d ]] || absent+=("$d"); done
 

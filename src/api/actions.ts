@@ -38,8 +38,8 @@ export type Action =
   | { kind: 'imagePush'; reference: string; credentials?: Credentials }
   /** `POST /images/load?quiet=`: the body is a docker-save or OCI archive. */
   | { kind: 'imageLoad'; quiet: boolean; body: AsyncIterable<Uint8Array> }
-  /** `GET /images/get?names=…` and `GET /images/{name}/get`: a docker-save archive streams back. */
-  | { kind: 'imageSave'; names: string[] }
+  /** `GET /images/get?names=…` and `GET /images/{name}/get`: a docker-save archive streams back (berth also writes an OCI layout with format=oci). */
+  | { kind: 'imageSave'; names: string[]; format: 'docker' | 'oci' }
   /** `POST /images/prune?filters=`: `dangling=false` (docker image prune -a) removes every unused image. */
   | { kind: 'imagePrune'; all: boolean }
   | ContainerAction;

@@ -101,7 +101,7 @@ export async function save(ctx: ApiContext, a: Of<'imageSave'>): Promise<Reply> 
     type: 'stream',
     run: async (res: ServerResponse) => {
       res.setHeader('Content-Type', 'application/x-tar');
-      await ctx.images.save(a.names, res);
+      await ctx.images.save(a.names, res, a.format);
     },
   };
 }

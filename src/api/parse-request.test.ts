@@ -55,7 +55,7 @@ describe('parseRequest', () => {
     assert.deepEqual(await parseRequest(req('GET', `/images/${encodeURIComponent(name)}/history`)), { kind: 'imageHistory', name });
     assert.deepEqual(await parseRequest(req('DELETE', `/images/${name}?force=1`)), { kind: 'imageRemove', name, force: true });
     assert.deepEqual(await parseRequest(req('DELETE', `/images/${name}?force=false`)), { kind: 'imageRemove', name, force: false });
-    assert.deepEqual(await parseRequest(req('GET', `/images/${name}/get`)), { kind: 'imageSave', names: [name] });
+    assert.deepEqual(await parseRequest(req('GET', `/images/${name}/get`)), { kind: 'imageSave', names: [name], format: 'docker' });
     await refused(parseRequest(req('GET', '/images/%E0%A4%A/json')), 'InvalidArgument', /bad URL encoding/);
   });
 

@@ -47,7 +47,7 @@ export async function parseRequest(req: IncomingMessage): Promise<Action> {
     case 'GET /images/get': {
       const names = q.getAll('names').filter(Boolean);
       if (names.length === 0) throw invalidArgument('save', 'give at least one image name (names=…)');
-      return { kind: 'imageSave', names };
+      return { kind: 'imageSave', names, format: saveFormat(q) };
     }
     case 'POST /images/prune':
       return { kind: 'imagePrune', all: (queryFilters(q).get('dangling') ?? []).some((v) => ['false', '0'].includes(v)) };
@@ -67,7 +67,7 @@ export async function parseRequest(req: IncomingMessage): Promise<Action> {
     case 'GET history':
       return { kind: 'imageHistory', name };
     case 'GET get':
-      return { kind: 'imageSave', names: [name] };
+      return { kind: 'imageSave', names: [name], format: saveFormat(q) };
     case 'POST tag': {
       const repo = q.get('repo');
       if (!repo) throw invalidArgument('tag', 'repository name (repo=…) must have at least one component');
@@ -80,6 +80,12 @@ export async function parseRequest(req: IncomingMessage): Promise<Action> {
     }
   }
   throw pageNotFound();
+}
+
+function saveFormat(q: URLSearchParams): 'docker' | 'oci' {
+  const f = q.get('format') || 'docker';
+  if (f !== 'docker' && f !== 'oci') throw invalidArgument('save', `unknown format "${f}": docker or oci`);
+  return f;
 }
 
 function decodeName(s: string): string {

@@ -3,19 +3,15 @@
  * write) reading what berth saved; an imported image runs as a container.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ImageService } from '../../src/engine/images/image-service.js';
-import { LinuxRuntime } from '../../src/runtime/linux-runtime.js';
-import { mountAll, unmount } from '../../src/snapshot/mount-all.js';
-import { baseTestSpec, type Bundle } from '../fixtures/bundle.js';
+import { cliEnv, stopCliDaemon } from '../fixtures/cli-daemon.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { buildRootfs } from '../fixtures/rootfs.js';
-import { runToCompletion } from '../runtime/in-process.js';
 import { runCommand } from '../runtime/harness.js';
 
 const root = process.getuid?.() === 0;
@@ -35,13 +31,14 @@ describe('import, save, load', { skip: !root && 'needs root' }, () => {
   before(async () => {
     host = await snapshotHost();
     dir = await mkdtemp(path.join(tmpdir(), 'berth-test-archives-'));
-    env = { ...process.env, BERTH_ROOT: path.join(dir, 'root') };
+    env = cliEnv(dir);
     const rootfs = await buildRootfs(path.join(dir, 'rootfs'));
     const tar = await runCommand('tar', ['-C', rootfs, '-czf', path.join(dir, 'rootfs.tar.gz'), '.']);
     assert.equal(tar.code, 0, tar.stderr);
   });
 
   after(async () => {
+    if (env) await stopCliDaemon(env);
     await rm(dir, { recursive: true, force: true });
     await assertNoLeaks(host);
   });
@@ -60,24 +57,8 @@ describe('import, save, load', { skip: !root && 'needs root' }, () => {
   });
 
   test('the imported image runs as a container', async () => {
-    const images = await ImageService.open({ root: env['BERTH_ROOT']! });
-    const bundle = path.join(dir, 'bundle');
-    const rootfs = path.join(bundle, 'rootfs');
-    await mkdir(rootfs, { recursive: true });
-    try {
-      const { mounts, image } = await images.prepareRootfs('berth-test/imported:1', 'imported-container');
-      await mountAll(mounts, rootfs);
-      const spec = baseTestSpec(`berth-test-imported-${process.pid}`);
-      spec.process!.args = image.resolved.config.config?.Cmd ?? [];
-      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
-      const out = await runToCompletion(new LinuxRuntime({ root: path.join(dir, 'state') }), { dir: bundle, id: 'imported', rootfs } as Bundle);
-      assert.equal(out.status.code, 0, out.output);
-      assert.equal(out.output.trim(), '1');
-    } finally {
-      await unmount(rootfs);
-      await images.releaseRootfs('imported-container');
-      images.close();
-    }
+    const r = await ok(['run', '--rm', 'berth-test/imported:1']);
+    assert.equal(r.stdout.trim(), '1', 'its CMD runs as pid 1');
   });
 
   test('save writes a docker-save archive that skopeo reads; load brings the image back', async () => {

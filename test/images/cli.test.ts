@@ -11,8 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
+import { cliEnv, stopCliDaemon } from '../fixtures/cli-daemon.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { startRegistry, type TestRegistry } from '../fixtures/registry/registry.js';
@@ -41,11 +41,11 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     image = await pushTestImage(registry.host, 'berth/app', { tag: '1.0', credentials: registry.credentials! });
     dir = await mkdtemp(path.join(tmpdir(), 'berth-test-cli-'));
     // No BERTH_HOST: the CLI may start its own daemon only on the default socket (here, the exec root's).
-    env = { ...process.env, BERTH_HOST: '', BERTH_ROOT: path.join(dir, 'root'), BERTH_EXEC_ROOT: path.join(dir, 'run'), DOCKER_CONFIG: path.join(dir, 'docker') };
+    env = cliEnv(dir, { DOCKER_CONFIG: path.join(dir, 'docker') });
   });
 
   after(async () => {
-    if (dir) await stopDaemon(path.join(dir, 'run', 'berthd.pid'));
+    if (env) await stopCliDaemon(env);
     await registry?.stop();
     await rm(dir, { recursive: true, force: true });
     await assertNoLeaks(host);
@@ -182,21 +182,3 @@ describe('berth image commands', { skip: !root && 'needs root' }, () => {
     assert.equal(config.auths[registry.host], undefined);
   });
 });
-
-/** SIGTERM to the daemon the CLI started (its pid file), then wait for it to go (SIGKILL after 10 s). */
-async function stopDaemon(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 200 && alive(); i++) await sleep(50);
-  if (alive()) process.kill(pid, 'SIGKILL');
-}

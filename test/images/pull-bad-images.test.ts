@@ -24,6 +24,7 @@ import { isBerthError } from '../../src/errors.js';
 import { formatPlatform, hostPlatform } from '../../src/image/platform.js';
 import type { TestEntry } from '../../src/image/unpack/test-tar.js';
 import { mountAll, unmount } from '../../src/snapshot/mount-all.js';
+import { cliEnv, stopCliDaemon } from '../fixtures/cli-daemon.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { craftImage, craftIndex, pushCrafted, type CraftedImage } from '../fixtures/registry/crafted-image.js';
@@ -88,7 +89,11 @@ describe('pulling bad images', { skip: !root && 'needs root' }, () => {
     assert.ok(presentBefore);
   });
 
+  /** Daemons the CLI started in these tests, stopped at the end. */
+  const cliEnvs: NodeJS.ProcessEnv[] = [];
+
   after(async () => {
+    for (const env of cliEnvs) await stopCliDaemon(env);
     images?.close();
     await registry?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -233,14 +238,15 @@ describe('pulling bad images', { skip: !root && 'needs root' }, () => {
     await stillSound();
 
     // The same through the CLI, and the platform that is there.
-    const env = { ...process.env, BERTH_ROOT: path.join(dir, 'cli-root'), DOCKER_CONFIG: path.join(dir, 'docker') };
+    const env = cliEnv(path.join(dir, 'cli'), { DOCKER_CONFIG: path.join(dir, 'docker') });
+    cliEnvs.push(env);
     const berth = (args: string[]) => runCommand(BERTH, args, { env });
     const refused = await berth(['pull', ref]);
     assert.equal(refused.code, 1);
-    assert.equal(refused.stderr, `Error: no matching manifest for ${formatPlatform(host)} in the manifest list entries (available: ${available})\n`);
+    assert.equal(refused.stderr, `Error response from daemon: no matching manifest for ${formatPlatform(host)} in the manifest list entries (available: ${available})\n`);
     const wrong = await berth(['pull', '--platform', 'linux/riscv64', ref]);
     assert.equal(wrong.code, 1);
-    assert.equal(wrong.stderr, `Error: no matching manifest for linux/riscv64 in the manifest list entries (available: ${available})\n`);
+    assert.equal(wrong.stderr, `Error response from daemon: no matching manifest for linux/riscv64 in the manifest list entries (available: ${available})\n`);
     const wanted = others[1]!;
     const ok = await berth(['pull', '--platform', `${wanted.os}/${wanted.architecture}`, ref]);
     assert.equal(ok.code, 0, ok.stderr);
@@ -258,10 +264,11 @@ describe('pulling bad images', { skip: !root && 'needs root' }, () => {
       const e = await rejection(images.pull(ref));
       assert.ok(isBerthError(e, 'FailedPrecondition'), String(e));
       assert.equal(e.message, `registry ${locked.host}: unauthorized: authentication required`);
-      const env = { ...process.env, BERTH_ROOT: path.join(dir, 'cli-root'), DOCKER_CONFIG: path.join(dir, 'docker') };
+      const env = cliEnv(path.join(dir, 'cli'), { DOCKER_CONFIG: path.join(dir, 'docker') });
+    cliEnvs.push(env);
       const r = await runCommand(BERTH, ['pull', ref], { env });
       assert.equal(r.code, 1);
-      assert.equal(r.stderr, `Error: registry ${locked.host}: unauthorized: authentication required\n`);
+      assert.equal(r.stderr, `Error response from daemon: registry ${locked.host}: unauthorized: authentication required\n`);
       await stillSound();
     } finally {
       await locked.stop();

@@ -25,6 +25,7 @@ import type { ImageSummary } from '../../src/engine/images/views.js';
 import { isBerthError } from '../../src/errors.js';
 import { sha256Digest } from '../../src/image/digest.js';
 import { tarBuffer } from '../../src/image/unpack/test-tar.js';
+import { cliEnv, stopCliDaemon } from '../fixtures/cli-daemon.js';
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { repoRoot } from '../fixtures/paths.js';
 import { craftImage, type CraftedImage } from '../fixtures/registry/crafted-image.js';
@@ -82,7 +83,11 @@ describe('pull faults', { skip: !root && 'needs root' }, () => {
     assert.ok(presentBefore, 'the present image is listed');
   });
 
+  /** Daemons the CLI started in these tests, stopped at the end. */
+  const cliEnvs: NodeJS.ProcessEnv[] = [];
+
   after(async () => {
+    for (const env of cliEnvs) await stopCliDaemon(env);
     images?.close();
     await fake?.stop();
     await registry?.stop();
@@ -316,7 +321,8 @@ describe('pull faults', { skip: !root && 'needs root' }, () => {
   });
 
   test('through the CLI: exit 1, one line on stderr, `berth images` unchanged', async () => {
-    const env = { ...process.env, BERTH_ROOT: path.join(dir, 'cli-root'), DOCKER_CONFIG: path.join(dir, 'docker') };
+    const env = cliEnv(path.join(dir, 'cli'), { DOCKER_CONFIG: path.join(dir, 'docker') });
+    cliEnvs.push(env);
     const berth = (args: string[]) => runCommand(BERTH, args, { env });
     assert.equal((await berth(['pull', '-q', present.reference])).code, 0);
     const listImages = async () => (await berth(['images', '--digests', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Digest}} {{.Size}}'])).stdout;
@@ -345,9 +351,10 @@ describe('pull faults', { skip: !root && 'needs root' }, () => {
     };
     try {
       const cases: [string, RegExp][] = [
-        [forbidden, /^Error: registry \S+: denied: requested access to the resource is denied$/],
-        [broken, /^Error: registry \S+: unknown: database on fire$/],
-        [mismatchRef, /^Error: image "\S+": registry \S+: blob sha256:[0-9a-f]{64} of \S+: content does not match its digest \(got sha256:[0-9a-f]{64}\)$/],
+        [forbidden, /^Error response from daemon: registry \S+: denied: requested access to the resource is denied$/],
+        [broken, /^Error response from daemon: registry \S+: unknown: database on fire$/],
+        // Found mid-stream: the CLI prints the stream's error as docker does, without the prefix.
+        [mismatchRef, /^image "\S+": registry \S+: blob sha256:[0-9a-f]{64} of \S+: content does not match its digest \(got sha256:[0-9a-f]{64}\)$/],
       ];
       for (const [ref, message] of cases) {
         const r = await berth(['pull', ref]);

@@ -16,12 +16,14 @@ export const save: Command = {
   flags: [
     { name: 'output', short: 'o', value: true, help: 'Write to a file, instead of STDOUT' },
     { name: 'platform', value: true, repeat: true, help: 'Save only the given platform(s)' },
+    { name: 'format', value: true, help: 'Archive format: "docker" (docker load reads it) or "oci" (an OCI image layout)' },
   ],
   args: { min: 1 },
   async run(ctx, p) {
     const output = str(p, 'output');
     if (!output && ctx.stdout.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
-    const res = await ctx.api().request('GET', '/images/get', { query: { names: p.args } });
+    const format = str(p, 'format');
+    const res = await ctx.api().request('GET', '/images/get', { query: { names: p.args, ...(format ? { format } : {}) } });
     if (!output) {
       await pipeline(res, ctx.stdout, { end: false });
       return 0;
