@@ -199,10 +199,12 @@ void run_loop(struct logfile *lf, int sig_fd, int attach_fd, int control_fd, int
     if (fds[1].revents && attach_accept(attach_fd) == 0) shim.attached = 1;
     if (fds[2].revents) control_accept(control_fd);
   }
-  clients_close_all();
-  console_close();
+  /* Sockets go first: nobody new connects while the clients are told. */
   unlink("attach.sock");
   unlink("control.sock");
+  clients_linger(1000);
+  clients_close_all();
+  console_close();
   unlink("shim.json");
   unlink("shim.pid");
 }

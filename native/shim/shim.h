@@ -70,6 +70,8 @@ void clients_handle(const struct pollfd *fds, size_t n);
 /* The exit file is written: answer the control clients waiting for it. */
 void clients_exit_written(void);
 void clients_close_all(void);
+/* At the end: EOF to attach clients, then wait (up to timeout_ms) for them to close. */
+void clients_linger(int timeout_ms);
 
 /* ---- starting the command (spawn.c) ---- */
 struct spawn_opts {

@@ -197,3 +197,37 @@ void clients_exit_written(void) {
 void clients_close_all(void) {
   while (n_clients > 0) drop(n_clients - 1);
 }
+
+/*
+ * The end of the output, told without losing any of it: each attach client
+ * gets EOF (shutdown of our sending side) and may keep writing until it
+ * closes. Closing at once would make a client's late input (a keystroke as
+ * the process exits) fail with EPIPE, and a client library that then drops
+ * the connection would lose output it had not read yet. Waits up to
+ * `timeout_ms` for the clients to close; input that arrives is discarded.
+ */
+void clients_linger(int timeout_ms) {
+  for (size_t i = n_clients; i-- > 0;) {
+    if (clients[i].control) drop(i);
+    else shutdown(clients[i].fd, SHUT_WR);
+  }
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (n_clients > 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000);
+    if (left <= 0) break;
+    struct pollfd fds[MAX_CLIENTS];
+    for (size_t i = 0; i < n_clients; i++) fds[i] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
+    int r = poll(fds, n_clients, (int)left);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    for (size_t i = n_clients; i-- > 0;) {
+      if (!fds[i].revents) continue;
+      char buf[4096];
+      ssize_t n = recv(clients[i].fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) drop(i);
+    }
+  }
+}
