@@ -61,4 +61,11 @@ export type ContainerAction =
   | { kind: 'volumeRemove'; name: string; force: boolean }
   | { kind: 'volumePrune'; filters: Filters }
   | { kind: 'events'; since?: number; until?: number; filters: Filters }
-  | { kind: 'systemDf' };
+  | { kind: 'systemDf' }
+  | { kind: 'networkList'; filters: Filters }
+  | { kind: 'networkInspect'; id: string }
+  | { kind: 'networkCreate'; body: unknown }
+  | { kind: 'networkRemove'; id: string }
+  | { kind: 'networkConnect'; id: string; body: unknown }
+  | { kind: 'networkDisconnect'; id: string; body: unknown }
+  | { kind: 'networkPrune'; filters: Filters };

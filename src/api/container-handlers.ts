@@ -26,13 +26,13 @@ export async function list(ctx: ApiContext, a: Of<'containerList'>): Promise<Rep
   records = filterContainers(records, a.filters, imageIdOf);
   if (a.limit > 0) records = records.slice(0, a.limit);
   const views = [];
-  for (const r of records) views.push(summaryView(r, a.size ? await ctx.engine.containers.size(r) : undefined));
+  for (const r of records) views.push(summaryView(r, a.size ? await ctx.engine.containers.size(r) : undefined, ctx.engine.networks.viewOf(r.id)));
   return json(views);
 }
 
 export async function inspect(ctx: ApiContext, a: Of<'containerInspect'>): Promise<Reply> {
   const r = ctx.engine.containers.find(a.id);
-  const view = inspectView(r, ctx.engine.containers.paths, ctx.engine.execs.idsOf(r.id));
+  const view = inspectView(r, ctx.engine.containers.paths, ctx.engine.execs.idsOf(r.id), ctx.engine.networks.viewOf(r.id));
   if (a.size) {
     const s = await ctx.engine.containers.size(r);
     view['SizeRw'] = s.rw;

@@ -7,6 +7,7 @@ import * as archive from './archive-handlers.js';
 import * as containers from './container-handlers.js';
 import * as events from './event-handlers.js';
 import * as execs from './exec-handlers.js';
+import * as networks from './network-handlers.js';
 import * as streams from './stream-handlers.js';
 import * as volumes from './volume-handlers.js';
 
@@ -107,6 +108,20 @@ export async function dispatch(ctx: ApiContext, a: Action): Promise<Reply> {
       return events.events(ctx, a);
     case 'systemDf':
       return system.df(ctx);
+    case 'networkList':
+      return networks.list(ctx, a);
+    case 'networkInspect':
+      return networks.inspect(ctx, a);
+    case 'networkCreate':
+      return networks.create(ctx, a);
+    case 'networkRemove':
+      return networks.remove(ctx, a);
+    case 'networkConnect':
+      return networks.connect(ctx, a);
+    case 'networkDisconnect':
+      return networks.disconnect(ctx, a);
+    case 'networkPrune':
+      return networks.prune(ctx, a);
     default: {
       const never: never = a;
       throw new Error(`unhandled action ${JSON.stringify(never)}`);

@@ -36,6 +36,28 @@ export async function parseContainerRequest(method: string, path: string, q: URL
       return { kind: 'events', ...optional('since', queryTime(q, 'since')), ...optional('until', queryTime(q, 'until')), filters: queryFilters(q) };
     case 'GET /system/df':
       return { kind: 'systemDf' };
+    case 'GET /networks':
+      return { kind: 'networkList', filters: queryFilters(q) };
+    case 'POST /networks/create':
+      return { kind: 'networkCreate', body: await readJsonBody(req) };
+    case 'POST /networks/prune':
+      return { kind: 'networkPrune', filters: queryFilters(q) };
+  }
+
+  const n = /^\/networks\/([^/]+)(?:\/(connect|disconnect))?$/.exec(path);
+  if (n) {
+    const id = decodeURIComponent(n[1] as string);
+    switch (`${method} ${n[2] ?? ''}`) {
+      case 'GET ':
+        return { kind: 'networkInspect', id };
+      case 'DELETE ':
+        return { kind: 'networkRemove', id };
+      case 'POST connect':
+        return { kind: 'networkConnect', id, body: await readJsonBody(req) };
+      case 'POST disconnect':
+        return { kind: 'networkDisconnect', id, body: await readJsonBody(req) };
+    }
+    return undefined;
   }
 
   let m = /^\/volumes\/([^/]+)$/.exec(path);

@@ -34,6 +34,9 @@ export interface BerthdOptions {
   execRoot: string;
   /** the cgroup containers go under ("berth") */
   cgroupParent?: string;
+  /** the default bridge's device ("berth0") and the nftables table ("berth") */
+  bridge?: string;
+  nftTable?: string;
   /** where the daemon's own log goes, reported by /info */
   daemonLog?: string;
   /** berth's version, reported by /version and /info */
@@ -61,6 +64,8 @@ export class Berthd {
       insecureRegistries,
       log,
       ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
+      ...(options.bridge ? { bridge: options.bridge } : {}),
+      ...(options.nftTable ? { nftTable: options.nftTable } : {}),
     });
     const images = engine.images;
     const ctx: ApiContext = {

@@ -15,6 +15,9 @@ import { restartsWithDaemon } from './containers/restart-policy.js';
 import { ContainerStats } from './containers/container-stats.js';
 import { EventBus } from './events/event-bus.js';
 import { ImageService } from './images/image-service.js';
+import { connectNetwork, disconnectNetwork } from './networks/connect.js';
+import { NetworkService } from './networks/network-service.js';
+import type { ContainerRecord } from './containers/container.js';
 import { VolumeService } from './volumes/index.js';
 
 export interface EngineOptions {
@@ -22,6 +25,9 @@ export interface EngineOptions {
   execRoot: string;
   insecureRegistries?: string[];
   cgroupParent?: string;
+  /** the default bridge's device name ("berth0") and our nftables table ("berth") */
+  bridge?: string;
+  nftTable?: string;
   logMaxSize?: number;
   logMaxFiles?: number;
   log?: (line: string) => void;
@@ -34,6 +40,7 @@ export class Engine {
   private constructor(
     readonly images: ImageService,
     readonly volumes: VolumeService,
+    readonly networks: NetworkService,
     readonly containers: ContainerService,
     readonly lifecycle: Lifecycle,
     readonly attachments: Attachments,
@@ -51,12 +58,20 @@ export class Engine {
     let inUse: () => Map<string, string[]> = () => new Map();
     const volumes = await VolumeService.open(options.root, { inUse: async () => inUse() });
     const events = new EventBus();
+    const networks = await NetworkService.open({
+      root: options.root,
+      execRoot: options.execRoot,
+      bridge: options.bridge ?? 'berth0',
+      table: options.nftTable ?? 'berth',
+      log,
+    });
     const cgroups = detectCgroupManager();
     const containers = await ContainerService.open({
       root: options.root,
       execRoot: options.execRoot,
       images,
       volumes,
+      networks,
       events,
       cgroupParent: options.cgroupParent ?? 'berth',
       initPath: INIT_CANDIDATES.find((p) => existsSync(p)),
@@ -67,7 +82,7 @@ export class Engine {
     });
     const attachments = new Attachments();
     const lifecycle = new Lifecycle(containers, attachments);
-    const engine = new Engine(images, volumes, containers, lifecycle, attachments, new ExecService(containers), new ContainerStats(containers), events);
+    const engine = new Engine(images, volumes, networks, containers, lifecycle, attachments, new ExecService(containers), new ContainerStats(containers), events);
     inUse = () => engine.volumesInUse();
     await engine.reconcile(log);
     return engine;
@@ -81,11 +96,21 @@ export class Engine {
         this.containers.lock.run(r.id, () => this.lifecycle.reconcile(r)).catch((e: unknown) => log(`container ${r.id}: reconcile: ${String(e)}`)),
       ),
     );
+    // Addresses and ports of containers that did not survive are freed; the default bridge is there.
+    await this.networks.start(this.containers.active());
     for (const r of records) {
       if (!isActive(r) && this.containers.store.lookup(r.id) && restartsWithDaemon(r)) {
         await this.lifecycle.start(r).catch((e: unknown) => log(`container ${r.id}: restart with the daemon: ${String(e)}`));
       }
     }
+  }
+
+  connectNetwork(record: ContainerRecord, network: string, endpoint: Parameters<typeof connectNetwork>[4]): Promise<void> {
+    return connectNetwork(this.containers, this.networks, record, network, endpoint);
+  }
+
+  disconnectNetwork(record: ContainerRecord, network: string): Promise<void> {
+    return disconnectNetwork(this.containers, this.networks, record, network);
   }
 
   /** Volume names → the containers that mount them (for rm, prune and dangling filters). */
@@ -103,8 +128,11 @@ export class Engine {
    */
   async close(): Promise<void> {
     this.images.close();
+    await this.networks.close();
     for (const id of [...this.containers.restartTimers.keys()]) this.containers.cancelRestart(id);
     if (this.containers.list().some(isActive)) return;
+    // Nothing runs: the default bridge and, with the last network, our rules go too.
+    await this.networks.removeIdleDefault().catch(() => {});
     const parent = this.containers.options.cgroupParent;
     for (const h of this.containers.runtime.cgroups().hierarchies(parent)) {
       await rmdir(h.hostPath).catch(() => {});

@@ -32,7 +32,10 @@ export async function startDaemon(dir: string, env: NodeJS.ProcessEnv = {}): Pro
   const execRoot = path.join(dir, 'run');
   // A cgroup parent of the test's own, so the leak check sees anything left in it.
   const cgroupParent = `berth-test-${path.basename(dir)}`;
+  // A bridge and nftables table of its own too, named from the directory's random suffix.
+  const suffix = path.basename(dir).replace(/[^a-zA-Z0-9]/g, '').slice(-6).toLowerCase();
   const args = ['daemon', '--root', root, '--exec-root', execRoot, '--host', `unix://${socket}`, '--cgroup-parent', cgroupParent];
+  args.push('--bridge', `bt${suffix}`, '--nft-table', `berth_test_${suffix}`);
   const child = spawn(path.join(repoRoot(), 'bin', 'berth'), args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

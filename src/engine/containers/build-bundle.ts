@@ -43,10 +43,17 @@ export async function mountRootfs(ctx: BundleContext, record: ContainerRecord): 
   return rootfs;
 }
 
-export async function writeBundle(ctx: BundleContext, record: ContainerRecord): Promise<{ bundle: string; spec: Spec }> {
+/** The container's network namespace as the spec gets it: a new one (loopback only), the host's, or a path to join. */
+export type NetworkChoice = { mode: 'new' } | { mode: 'host' } | { mode: 'path'; path: string };
+
+export async function writeBundle(
+  ctx: BundleContext,
+  record: ContainerRecord,
+  net: { choice: NetworkChoice; ip?: string | undefined; resolvConf?: string | undefined },
+): Promise<{ bundle: string; spec: Spec }> {
   const rootfs = await mountRootfs(ctx, record);
   const { config, hostConfig } = record;
-  const hostNetwork = hostConfig.NetworkMode === 'host';
+  const hostNetwork = net.choice.mode === 'host';
   await writeEtcFiles(ctx.paths, {
     id: record.id,
     hostname: config.Hostname ?? '',
@@ -56,6 +63,8 @@ export async function writeBundle(ctx: BundleContext, record: ContainerRecord): 
     dnsSearch: hostConfig.DnsSearch ?? [],
     dnsOptions: hostConfig.DnsOptions ?? [],
     hostNetwork,
+    ip: net.ip,
+    resolvConf: net.resolvConf,
   });
   for (const m of record.mounts) {
     if (m.Type !== 'volume' || !m.Name) continue;
@@ -81,7 +90,7 @@ export async function writeBundle(ctx: BundleContext, record: ContainerRecord): 
       options: ['rbind', m.RW ? 'rw' : 'ro', ...(m.Propagation ? [m.Propagation] : [])],
     })),
     user,
-    network: hostNetwork ? { mode: 'host' } : { mode: 'new' },
+    network: net.choice,
     cgroupsPath: `${ctx.cgroupParent}/${record.id}`,
     cgroupnsPrivate: ctx.cgroupVersion === 2,
     hostCapabilities: heldCapabilities(),

@@ -7,12 +7,13 @@
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 
-import { conflict, isBerthError, notFound } from '../../errors.js';
+import { conflict, invalidArgument, isBerthError, notFound } from '../../errors.js';
 import type { CgroupManager } from '../../runtime/cgroups/manager.js';
 import { LinuxRuntime } from '../../runtime/linux-runtime.js';
 import { unmount } from '../../snapshot/mount-all.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ImageService } from '../images/image-service.js';
+import type { NetworkService } from '../networks/network-service.js';
 import type { VolumeService } from '../volumes/index.js';
 import { mountRootfs, type BundleContext } from './build-bundle.js';
 import { mergeImageConfig, type CreateRequest } from './config/index.js';
@@ -30,6 +31,7 @@ export interface ContainerServiceOptions {
   execRoot: string;
   images: ImageService;
   volumes: VolumeService;
+  networks: NetworkService;
   events: EventBus;
   /** the cgroup every container's cgroup goes under ("berth") */
   cgroupParent: string;
@@ -120,6 +122,8 @@ export class ContainerService {
       args: [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])].slice(1),
       mounts: [],
     };
+    if (req.networkingConfig) record.networkingConfig = req.networkingConfig;
+    this.checkNetwork(record);
     await this.store.add(record);
     try {
       record.mounts = await resolveMountPoints(config, req.hostConfig, {
@@ -137,6 +141,24 @@ export class ContainerService {
     }
     this.emit(record, 'create');
     return record;
+  }
+
+  /** The networks named exist, a container:<name> exists; host and none need nothing. */
+  private checkNetwork(record: ContainerRecord): void {
+    // A bad network name is the request's fault (400): the docker CLI reads a 404 from create as a missing image and pulls.
+    try {
+      const plan = this.options.networks.plan(record);
+      if (plan.kind === 'container') this.find(plan.target);
+      else this.options.networks.check(record);
+    } catch (e) {
+      if (isBerthError(e, 'NotFound')) throw invalidArgument('', e.message);
+      throw e;
+    }
+  }
+
+  /** Containers that run (or are about to): whose addresses a network's DNS answers. */
+  active(): ContainerRecord[] {
+    return this.list().filter((r) => ['running', 'paused', 'restarting'].includes(r.state.status));
   }
 
   async rename(idOrName: string, newName: string): Promise<void> {
@@ -216,6 +238,7 @@ export class ContainerService {
     } catch (e) {
       if (!isBerthError(e, 'NotFound')) throw e;
     }
+    await this.options.networks.leave(record, this.active());
     await unmount(this.paths.rootfs(record.id));
     for (const m of record.mounts) if (m.Type === 'volume' && m.Name) await this.options.volumes.unmount(m.Name, record.id).catch(() => {});
     await rm(this.paths.runDir(record.id), { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * atomically at every change of state.
  */
 import { conflict } from '../../errors.js';
-import type { ContainerConfig, HostConfig } from './config/index.js';
+import type { ContainerConfig, HostConfig, NetworkingConfig } from './config/index.js';
 import type { MountPoint } from './mount-points.js';
 
 /** Docker's State.Status values. */
@@ -40,6 +40,8 @@ export interface ContainerRecord {
   imageId: string;
   config: ContainerConfig;
   hostConfig: HostConfig;
+  /** the networks to join beyond NetworkMode's, with aliases and fixed addresses */
+  networkingConfig?: NetworkingConfig;
   state: ContainerState;
   restartCount: number;
   /** the snapshot holding the container's writable layer */

@@ -13,6 +13,10 @@ export interface EtcInput {
   dnsOptions: string[];
   /** host networking: the container sees the host's files as they are */
   hostNetwork: boolean;
+  /** its address on its first network; without one the name points at 127.0.1.1 */
+  ip?: string | undefined;
+  /** resolv.conf made for a user-defined network (its embedded DNS server) */
+  resolvConf?: string | undefined;
 }
 
 /**
@@ -34,12 +38,12 @@ export async function writeEtcFiles(paths: ContainerPaths, input: EtcInput): Pro
       'ff02::1\tip6-allnodes',
       'ff02::2\tip6-allrouters',
       ...input.extraHosts.map(hostEntry),
-      // Without a network of its own the container still resolves its own name.
-      `127.0.1.1\t${fqdn === input.hostname ? input.hostname : `${fqdn} ${input.hostname}`}`,
+      // Without an address of its own the container still resolves its own name.
+      `${input.ip ?? '127.0.1.1'}\t${fqdn === input.hostname ? input.hostname : `${fqdn} ${input.hostname}`}`,
     ];
     await writeFile(paths.etc(input.id, 'hosts'), `${lines.join('\n')}\n`);
   }
-  await writeFile(paths.etc(input.id, 'resolv.conf'), await resolvConf(input));
+  await writeFile(paths.etc(input.id, 'resolv.conf'), input.resolvConf ?? (await resolvConf(input)));
 }
 
 function hostEntry(spec: string): string {

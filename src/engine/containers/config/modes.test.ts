@@ -11,8 +11,8 @@ const bad = (hc: HostConfig, re: RegExp, c: ContainerConfig = {}) => assertInval
 
 test('network modes berth can set up today', () => {
   for (const NetworkMode of ['', 'default', 'none', 'host', 'bridge']) ok({ NetworkMode });
-  bad({ NetworkMode: 'container:web' }, /^HostConfig\.NetworkMode: network mode "container:web" is not supported yet/);
-  bad({ NetworkMode: 'mynet' }, /network mode "mynet" is not supported yet/);
+  bad({ NetworkMode: 'container:' }, /^HostConfig\.NetworkMode: invalid network mode "container:"/);
+  bad({ NetworkMode: 'my net!' }, /invalid network mode "my net!"/);
 });
 
 test('ipc, pid, uts and cgroup namespace modes', () => {

@@ -9,8 +9,9 @@ import { at } from '../../../oci/json-check.js';
 import type { ContainerConfig } from './container-config.js';
 import type { HostConfig } from './host-config.js';
 
-/** Network modes berth can set up today; user-defined networks and container:<id> come with the network layer. */
+/** The fixed network modes; anything else must be container:<name|id> or a network's name (checked by the engine). */
 export const SUPPORTED_NETWORK_MODES: readonly string[] = ['', 'default', 'none', 'host', 'bridge'];
+const NETWORK_NAME = /^(container:)?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const SUPPORTED_RUNTIMES: readonly string[] = ['', 'berth', 'runc'];
 export const SUPPORTED_ISOLATIONS: readonly string[] = ['', 'default', 'container'];
 
@@ -38,8 +39,8 @@ function checkNamespaceModes(hc: HostConfig, field: string): void {
   const cgroupns = hc.CgroupnsMode ?? '';
   if (!['', 'private', 'host'].includes(cgroupns)) fail('CgroupnsMode', `invalid cgroup namespace mode: ${cgroupns}`);
   const net = hc.NetworkMode ?? '';
-  if (!SUPPORTED_NETWORK_MODES.includes(net)) {
-    fail('NetworkMode', `network mode ${JSON.stringify(net)} is not supported yet; use "bridge", "host" or "none"`);
+  if (!SUPPORTED_NETWORK_MODES.includes(net) && !NETWORK_NAME.test(net)) {
+    fail('NetworkMode', `invalid network mode ${JSON.stringify(net)}: use "bridge", "host", "none", "container:<name|id>" or a network's name`);
   }
 }
 

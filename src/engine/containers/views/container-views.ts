@@ -24,15 +24,44 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
   }
 }
 
-function networkSettings(record: ContainerRecord): Record<string, unknown> {
-  const mode = record.hostConfig.NetworkMode || 'none';
+/** What the network layer knows of a container: its endpoints by network name, its published ports. */
+export interface NetworkView {
+  endpoints: Record<string, { IPAddress: string; Gateway: string; MacAddress: string; IPPrefixLen: number } & Record<string, unknown>>;
+  ports: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+}
+
+function networkSettings(record: ContainerRecord, net?: NetworkView): Record<string, unknown> {
+  const mode = record.hostConfig.NetworkMode || 'bridge';
+  if (net && Object.keys(net.endpoints).length > 0) {
+    const first = net.endpoints['bridge'] ?? Object.values(net.endpoints)[0];
+    return {
+      Bridge: '',
+      SandboxID: record.id,
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      Ports: net.ports,
+      SandboxKey: '',
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: first?.['EndpointID'] ?? '',
+      Gateway: first?.Gateway ?? '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: first?.IPAddress ?? '',
+      IPPrefixLen: first?.IPPrefixLen ?? 0,
+      IPv6Gateway: '',
+      MacAddress: first?.MacAddress ?? '',
+      Networks: net.endpoints,
+    };
+  }
   return {
     Bridge: '',
     SandboxID: '',
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
-    Ports: {},
+    Ports: net?.ports ?? {},
     SandboxKey: '',
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
@@ -48,7 +77,7 @@ function networkSettings(record: ContainerRecord): Record<string, unknown> {
   };
 }
 
-export function inspectView(record: ContainerRecord, paths: ContainerPaths, execIds: string[]): Record<string, unknown> {
+export function inspectView(record: ContainerRecord, paths: ContainerPaths, execIds: string[], net?: NetworkView): Record<string, unknown> {
   const s = record.state;
   return {
     Id: record.id,
@@ -82,7 +111,7 @@ export function inspectView(record: ContainerRecord, paths: ContainerPaths, exec
     AppArmorProfile: '',
     ExecIDs: execIds.length > 0 ? execIds : null,
     HostConfig: {
-      NetworkMode: 'none',
+      NetworkMode: 'bridge',
       RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       LogConfig: { Type: 'json-file', Config: {} },
       ...record.hostConfig,
@@ -90,11 +119,21 @@ export function inspectView(record: ContainerRecord, paths: ContainerPaths, exec
     GraphDriver: { Name: 'overlay', Data: { MergedDir: paths.rootfs(record.id) } },
     Mounts: record.mounts,
     Config: record.config,
-    NetworkSettings: networkSettings(record),
+    NetworkSettings: networkSettings(record, net),
   };
 }
 
-export function summaryView(record: ContainerRecord, size?: { rw: number; rootFs: number }): Record<string, unknown> {
+/** Docker's list form of published ports: one entry per host binding. */
+function portList(net?: NetworkView): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const [key, bindings] of Object.entries(net?.ports ?? {})) {
+    const [port = '0', type = 'tcp'] = key.split('/');
+    for (const b of bindings ?? []) out.push({ IP: b.HostIp || '0.0.0.0', PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+  }
+  return out;
+}
+
+export function summaryView(record: ContainerRecord, size?: { rw: number; rootFs: number }, net?: NetworkView): Record<string, unknown> {
   const view: Record<string, unknown> = {
     Id: record.id,
     Names: [`/${record.name}`],
@@ -102,12 +141,12 @@ export function summaryView(record: ContainerRecord, size?: { rw: number; rootFs
     ImageID: record.imageId,
     Command: [record.path, ...record.args].join(' '),
     Created: Math.floor(Date.parse(record.created) / 1000),
-    Ports: [],
+    Ports: portList(net),
     Labels: record.config.Labels ?? {},
     State: record.state.status,
     Status: statusText(record),
-    HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'none' },
-    NetworkSettings: { Networks: (networkSettings(record) as { Networks: unknown }).Networks },
+    HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'bridge' },
+    NetworkSettings: { Networks: (networkSettings(record, net) as { Networks: unknown }).Networks },
     Mounts: record.mounts.map((m) => ({ ...m })),
   };
   if (size) {
