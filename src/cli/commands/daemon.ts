@@ -17,6 +17,8 @@ export const daemon: Command = {
   usage: '[OPTIONS]',
   summary: 'Run berthd, the Docker Engine API server, in the foreground',
   flags: [
+    { name: 'bridge', short: 'b', value: true, help: 'Device name of the default bridge (default "berth0")' },
+    { name: 'nft-table', value: true, help: 'The nftables table (inet) that holds every rule berth adds (default "berth")' },
     { name: 'cgroup-parent', value: true, help: 'Cgroup every container goes under (default "berth")' },
     { name: 'exec-root', value: true, help: 'Root of the runtime state: sockets, shims (default "/run/berth")' },
     { name: 'host', short: 'H', value: true, help: 'Socket to listen on (default "unix://<exec-root>/berth.sock")' },
@@ -43,6 +45,8 @@ export const daemon: Command = {
       root: str(p, 'root') ?? ctx.options.root ?? (process.env['BERTH_ROOT'] || '/var/lib/berth'),
       execRoot,
       ...(str(p, 'cgroup-parent') ? { cgroupParent: str(p, 'cgroup-parent') as string } : {}),
+      ...(str(p, 'bridge') ? { bridge: str(p, 'bridge') as string } : {}),
+      ...(str(p, 'nft-table') ? { nftTable: str(p, 'nft-table') as string } : {}),
       version: pkg.version,
       runtimePath: path.join(pkg.dir, 'bin', 'berth-runtime'),
       insecureRegistries: insecure,

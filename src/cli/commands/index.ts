@@ -22,6 +22,7 @@ import { load } from './load.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { logs } from './logs.js';
+import { networkConnect, networkCreate, networkDisconnect, networkInspect, networkLs, networkPrune, networkRm } from './network.js';
 import { port } from './port.js';
 import { ps } from './ps.js';
 import { pull } from './pull.js';
@@ -66,6 +67,14 @@ export const GROUPS: Record<string, Group> = {
   image: {
     summary: 'Manage images',
     verbs: { history, import: importCommand, inspect: inspectCommand('image'), load, ls: images, list: images, prune: imagePrune, pull, push, rm: rmi, remove: rmi, save, tag },
+    aliases: new Set(['list', 'remove']),
+  },
+  network: {
+    summary: 'Manage networks',
+    verbs: {
+      connect: networkConnect, create: networkCreate, disconnect: networkDisconnect, inspect: networkInspect,
+      ls: networkLs, list: networkLs, prune: networkPrune, rm: networkRm, remove: networkRm,
+    },
     aliases: new Set(['list', 'remove']),
   },
   volume: {

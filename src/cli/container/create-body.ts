@@ -10,6 +10,7 @@
  */
 import { FlagError, all, bool, has, int, invalidFlag, str, type ParsedFlags } from '../flags.js';
 import { flagDef } from './create-flags.js';
+import { endpointsConfig } from './endpoint.js';
 import { capabilities, extraHost, goDuration, parseDevice, parseRestartPolicy, parseUlimit, securityOpts, throttleDevice } from './host-options.js';
 import { envList, kvMap, labelMap } from './kv.js';
 import { parseMount, parseTmpfs, parseVolumes } from './mounts.js';
@@ -55,11 +56,6 @@ function parseAs<T>(name: string, v: string, parse: (v: string) => T): T {
 }
 
 const intOf = (p: ParsedFlags, name: string): number => int(p, flagDef(name)) ?? 0;
-
-const ZERO_ENDPOINT = {
-  IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '',
-  Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
-};
 
 export function createRequest(p: ParsedFlags, c: CreateContext = {}): CreateRequest {
   const [image, ...cmd] = p.args;
@@ -182,8 +178,7 @@ export function createRequest(p: ParsedFlags, c: CreateContext = {}): CreateRequ
     ReadonlyPaths: null,
     ...(has(p, 'init') ? { Init: bool(p, 'init') } : {}),
   };
-  // docker leaves the endpoint out when the network was named and has no options of its own.
-  const endpoints = network === undefined ? { default: ZERO_ENDPOINT } : {};
+  const endpoints = endpointsConfig(network, all(p, 'network-alias'), str(p, 'ip'));
   const name = str(p, 'name');
   const platform = str(p, 'platform');
   const cidfile = str(p, 'cidfile');
