@@ -156,6 +156,40 @@ describe('networking through the docker CLI', { skip: (!root && 'needs root') ||
     assert.doesNotMatch(await ok(['network', 'ls', '--format', '{{.Name}}']), /frontend|backend/);
   });
 
+  test('container:NAME shares a namespace; host uses the host\'s; --add-host and --dns land in /etc', async () => {
+    await ok(['run', '-d', '--name', 'owner', IMAGE, 'sh', '-c', SERVE]);
+    const ip = (await ok(['inspect', '--format', '{{.NetworkSettings.IPAddress}}', 'owner'])).trim();
+    const shared = await ok(['run', '--rm', '--network', 'container:owner', IMAGE, 'sh', '-c', 'ip -4 -o addr show eth0; printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc 127.0.0.1 80']);
+    assert.match(shared, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+    assert.match(shared, /hello from/);
+    const hostLinks = (await runCommand('ip', ['-o', 'link'])).stdout.split('\n').length;
+    const inHost = (await ok(['run', '--rm', '--network', 'host', IMAGE, 'ip', '-o', 'link'])).split('\n').length;
+    assert.equal(inHost, hostLinks, 'the host\'s interfaces');
+    const etc = await ok(['run', '--rm', '--add-host', 'db.example:10.9.8.7', '--dns', '10.1.2.3', '--dns-search', 'corp.example', IMAGE, 'cat', '/etc/hosts', '/etc/resolv.conf']);
+    assert.match(etc, /^10\.9\.8\.7\tdb\.example$/m);
+    assert.match(etc, /^nameserver 10\.1\.2\.3$/m);
+    assert.match(etc, /^search corp\.example$/m);
+    await ok(['rm', '-f', 'owner']);
+  });
+
+  test('a host port a host process listens on is refused; network prune removes unused networks', async () => {
+    const server = net.createServer().listen(0, '0.0.0.0');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await docker(['run', '-d', '--name', 'clash', '-p', `${port}:80`, IMAGE, 'sleep', '100']);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, new RegExp(`${port}`));
+      assert.equal((await ok(['inspect', '--format', '{{.State.Status}}', 'clash'])).trim(), 'created');
+      await ok(['rm', 'clash']);
+    } finally {
+      server.close();
+    }
+    await ok(['network', 'create', 'unused']);
+    assert.match(await ok(['network', 'prune', '-f']), /unused/);
+    assert.doesNotMatch(await ok(['network', 'ls', '--format', '{{.Name}}']), /unused/);
+  });
+
   test('bad network input: overlapping subnet, unknown network, malformed port spec', async () => {
     const subnet = (await ok(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Subnet}}', 'bridge'])).trim();
     const overlap = await docker(['network', 'create', '--subnet', subnet, 'clash']);

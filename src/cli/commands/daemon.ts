@@ -17,9 +17,9 @@ export const daemon: Command = {
   usage: '[OPTIONS]',
   summary: 'Run berthd, the Docker Engine API server, in the foreground',
   flags: [
-    { name: 'bridge', short: 'b', value: true, help: 'Device name of the default bridge (default "berth0")' },
-    { name: 'nft-table', value: true, help: 'The nftables table (inet) that holds every rule berth adds (default "berth")' },
-    { name: 'cgroup-parent', value: true, help: 'Cgroup every container goes under (default "berth")' },
+    { name: 'bridge', short: 'b', value: true, help: 'Device name of the default bridge (default "berth0", or BERTH_BRIDGE)' },
+    { name: 'nft-table', value: true, help: 'The nftables table (inet) that holds every rule berth adds (default "berth", or BERTH_NFT_TABLE)' },
+    { name: 'cgroup-parent', value: true, help: 'Cgroup every container goes under (default "berth", or BERTH_CGROUP_PARENT)' },
     { name: 'exec-root', value: true, help: 'Root of the runtime state: sockets, shims (default "/run/berth")' },
     { name: 'host', short: 'H', value: true, help: 'Socket to listen on (default "unix://<exec-root>/berth.sock")' },
     { name: 'insecure-registry', value: true, repeat: true, help: 'Registries reachable over plain HTTP' },
@@ -44,9 +44,9 @@ export const daemon: Command = {
       socket,
       root: str(p, 'root') ?? ctx.options.root ?? (process.env['BERTH_ROOT'] || '/var/lib/berth'),
       execRoot,
-      ...(str(p, 'cgroup-parent') ? { cgroupParent: str(p, 'cgroup-parent') as string } : {}),
-      ...(str(p, 'bridge') ? { bridge: str(p, 'bridge') as string } : {}),
-      ...(str(p, 'nft-table') ? { nftTable: str(p, 'nft-table') as string } : {}),
+      ...setting(str(p, 'cgroup-parent'), 'BERTH_CGROUP_PARENT', 'cgroupParent'),
+      ...setting(str(p, 'bridge'), 'BERTH_BRIDGE', 'bridge'),
+      ...setting(str(p, 'nft-table'), 'BERTH_NFT_TABLE', 'nftTable'),
       version: pkg.version,
       runtimePath: path.join(pkg.dir, 'bin', 'berth-runtime'),
       insecureRegistries: insecure,
@@ -68,3 +68,8 @@ export const daemon: Command = {
   },
 };
 
+/** A daemon setting from its flag, else its environment variable (what a CLI-started daemon inherits). */
+function setting<K extends string>(flag: string | undefined, env: string, key: K): { [P in K]?: string } {
+  const value = flag ?? (process.env[env] || undefined);
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
