@@ -7,161 +7,125 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { busyboxTarball } from '../fixtures/busybox-image.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
 import { runCommand, type CliResult } from '../runtime/harness.js';
-import { startDaemon, type DaemonProcess } from './daemon-process.js';
+import { DEBIAN_DOCKER, DOCKER, IMAGE, skipReason, useDockerSession } from './docker-session.js';
 
-const root = process.getuid?.() === 0;
-const DOCKER = '/usr/local/bin/docker';
-const DEBIAN_DOCKER = '/usr/bin/docker';
-const IMAGE = 'berth-test/busybox:1';
 
-describe('containers through the docker CLI', { skip: (!root && 'needs root') || (!existsSync(DOCKER) && `needs ${DOCKER}`) }, () => {
-  let host: HostSnapshot;
-  let dir: string;
-  let daemon: DaemonProcess;
-  let env: NodeJS.ProcessEnv;
-
-  const docker = (args: string[], options: { bin?: string; input?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
-    runCommand(options.bin ?? DOCKER, args, { env, timeoutMs: options.timeoutMs ?? 60_000, ...(options.input !== undefined ? { input: options.input } : {}) });
-  const ok = async (args: string[], options: { bin?: string; input?: string } = {}): Promise<string> => {
-    const r = await docker(args, options);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${r.stdout}\ndaemon log:\n${daemon.log()}`);
-    return r.stdout;
-  };
-  /** Under a real terminal (script(1) gives the command a pty). */
+describe('containers through the docker CLI', { skip: skipReason() }, () => {
+  const s = useDockerSession('berth-test-ctr-');
   const inPty = (command: string): Promise<CliResult> =>
-    runCommand('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm' }, timeoutMs: 60_000 });
+    runCommand('script', ['-qec', command, '/dev/null'], { env: { ...s.env, TERM: 'xterm' }, timeoutMs: 60_000 });
 
-  before(async () => {
-    host = await snapshotHost();
-    dir = await mkdtemp(path.join(tmpdir(), 'berth-test-ctr-'));
-    daemon = await startDaemon(dir);
-    env = { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(dir, 'cli-docker'), DOCKER_CLI_HINTS: 'false' };
-    await ok(['import', '--change', 'CMD ["sh"]', await busyboxTarball(dir), IMAGE]);
-  });
-
-  after(async () => {
-    if (daemon) {
-      const left = await docker(['ps', '-aq']);
-      if (left.stdout.trim()) await docker(['rm', '-f', ...left.stdout.trim().split('\n')]);
-      assert.equal(await daemon.stop(), 0);
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await assertNoLeaks(host);
-  });
 
   test('run --rm in the foreground: output, exit codes like docker (0, the container\'s, 127)', async () => {
-    assert.equal(await ok(['run', '--rm', IMAGE, 'echo', 'hello from berth']), 'hello from berth\n');
-    const three = await docker(['run', '--rm', IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(await s.ok(['run', '--rm', IMAGE, 'echo', 'hello from berth']), 'hello from berth\n');
+    const three = await s.docker(['run', '--rm', IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.equal(three.code, 3);
     assert.equal(three.stdout, 'out\n');
     assert.equal(three.stderr, 'err\n');
-    const missing = await docker(['run', '--rm', IMAGE, 'no-such-program']);
+    const missing = await s.docker(['run', '--rm', IMAGE, 'no-such-program']);
     assert.equal(missing.code, 127, missing.stderr);
     assert.match(missing.stderr, /executable file not found/);
-    assert.equal((await ok(['ps', '-aq'])).trim(), '', '--rm containers are gone');
+    assert.equal((await s.ok(['ps', '-aq'])).trim(), '', '--rm containers are gone');
   });
 
   test('run -i: stdin reaches the container; the image config and the user\'s flags shape the process', async () => {
-    assert.equal(await ok(['run', '--rm', '-i', IMAGE, 'cat'], { input: 'piped in\n' }), 'piped in\n');
-    const out = await ok(['run', '--rm', '-e', 'GREETING=hi', '-w', '/tmp', '-u', '1000:1000', '--hostname', 'box', IMAGE, 'sh', '-c', 'echo $GREETING $(pwd) $(id -u):$(id -g) $(hostname)']);
+    assert.equal(await s.ok(['run', '--rm', '-i', IMAGE, 'cat'], { input: 'piped in\n' }), 'piped in\n');
+    const out = await s.ok(['run', '--rm', '-e', 'GREETING=hi', '-w', '/tmp', '-u', '1000:1000', '--hostname', 'box', IMAGE, 'sh', '-c', 'echo $GREETING $(pwd) $(id -u):$(id -g) $(hostname)']);
     assert.equal(out, 'hi /tmp 1000:1000 box\n');
   });
 
   test('run -d, ps, logs, exec, inspect, top, stats, cp, stop, rm', async () => {
-    const id = (await ok(['run', '-d', '--name', 'web', IMAGE, 'sh', '-c', 'i=0; while true; do echo line $i; i=$((i+1)); sleep 0.1; done'])).trim();
+    const id = (await s.ok(['run', '-d', '--name', 'web', IMAGE, 'sh', '-c', 'i=0; while true; do echo line $i; i=$((i+1)); sleep 0.1; done'])).trim();
     assert.match(id, /^[0-9a-f]{64}$/);
-    const ps = await ok(['ps', '--format', '{{.Names}} {{.Image}} {{.Status}}']);
+    const ps = await s.ok(['ps', '--format', '{{.Names}} {{.Image}} {{.Status}}']);
     assert.match(ps, /^web berth-test\/busybox:1 Up /m);
 
     await sleep(500);
-    const logs = await ok(['logs', 'web']);
+    const logs = await s.ok(['logs', 'web']);
     assert.match(logs, /^line 0\nline 1\n/);
-    assert.equal(await ok(['logs', '--tail', '1', 'web']).then((s) => s.split('\n').length), 2);
+    assert.equal(await s.ok(['logs', '--tail', '1', 'web']).then((s) => s.split('\n').length), 2);
 
-    assert.equal(await ok(['exec', 'web', 'cat', '/etc/hostname']), `${id.slice(0, 12)}\n`);
-    assert.equal((await docker(['exec', 'web', 'sh', '-c', 'exit 5'])).code, 5);
-    const missing = await docker(['exec', 'web', 'no-such-program']);
+    assert.equal(await s.ok(['exec', 'web', 'cat', '/etc/hostname']), `${id.slice(0, 12)}\n`);
+    assert.equal((await s.docker(['exec', 'web', 'sh', '-c', 'exit 5'])).code, 5);
+    const missing = await s.docker(['exec', 'web', 'no-such-program']);
     assert.equal(missing.code, 127, `${missing.stdout} ${missing.stderr}`);
-    assert.equal(await ok(['exec', '-i', 'web', 'cat'], { input: 'via exec\n' }), 'via exec\n');
+    assert.equal(await s.ok(['exec', '-i', 'web', 'cat'], { input: 'via exec\n' }), 'via exec\n');
 
-    const state = JSON.parse(await ok(['inspect', '--format', '{{json .State}}', 'web'])) as { Running: boolean; Pid: number; Status: string };
+    const state = JSON.parse(await s.ok(['inspect', '--format', '{{json .State}}', 'web'])) as { Running: boolean; Pid: number; Status: string };
     assert.equal(state.Status, 'running');
     assert.ok(state.Running && state.Pid > 0);
 
-    const top = await ok(['top', 'web']);
+    const top = await s.ok(['top', 'web']);
     assert.match(top, /PID/);
     assert.match(top, /sh -c/);
 
-    const stats = await ok(['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'web']);
+    const stats = await s.ok(['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'web']);
     assert.match(stats, /^web \d+(\.\d+)?[KMG]iB \/ [\d.]+[KMGT]iB \d+\n$/);
 
-    await writeFile(path.join(dir, 'to-container.txt'), 'copied in\n');
-    await ok(['cp', path.join(dir, 'to-container.txt'), 'web:/tmp/']);
-    assert.equal(await ok(['exec', 'web', 'cat', '/tmp/to-container.txt']), 'copied in\n');
-    await ok(['cp', 'web:/etc/passwd', path.join(dir, 'passwd-out')]);
-    assert.match(await readFile(path.join(dir, 'passwd-out'), 'utf8'), /^root:x:0:0/);
+    await writeFile(path.join(s.dir, 'to-container.txt'), 'copied in\n');
+    await s.ok(['cp', path.join(s.dir, 'to-container.txt'), 'web:/tmp/']);
+    assert.equal(await s.ok(['exec', 'web', 'cat', '/tmp/to-container.txt']), 'copied in\n');
+    await s.ok(['cp', 'web:/etc/passwd', path.join(s.dir, 'passwd-out')]);
+    assert.match(await readFile(path.join(s.dir, 'passwd-out'), 'utf8'), /^root:x:0:0/);
 
     // sh as pid 1 ignores SIGTERM: stop sends SIGKILL after the timeout.
-    await ok(['stop', '-t', '1', 'web']);
-    assert.equal((await ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).trim(), 'exited 137');
-    assert.equal((await ok(['wait', 'web'])).trim(), '137');
-    await ok(['rm', 'web']);
-    assert.equal((await docker(['inspect', 'web'])).code, 1);
+    await s.ok(['stop', '-t', '1', 'web']);
+    assert.equal((await s.ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).trim(), 'exited 137');
+    assert.equal((await s.ok(['wait', 'web'])).trim(), '137');
+    await s.ok(['rm', 'web']);
+    assert.equal((await s.docker(['inspect', 'web'])).code, 1);
   });
 
   test('exec -it and run -it under a real terminal', async () => {
-    await ok(['run', '-d', '--name', 'tty-box', IMAGE, 'sleep', '1000']);
+    await s.ok(['run', '-d', '--name', 'tty-box', IMAGE, 'sleep', '1000']);
     const r = await inPty(`${DOCKER} exec -it tty-box sh -c 'tty; stty size'`);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /\/dev\/pts\/\d+/);
     const run = await inPty(`${DOCKER} run --rm -it ${IMAGE} sh -c 'tty && exit 4'`);
     assert.equal(run.code, 4, run.stdout + run.stderr);
     assert.match(run.stdout, /\/dev\/pts\/0/);
-    await ok(['rm', '-f', 'tty-box']);
+    await s.ok(['rm', '-f', 'tty-box']);
   });
 
   test('wait before start, and a restart policy that gives up after its count', async () => {
-    await ok(['create', '--name', 'flaky', '--restart', 'on-failure:2', IMAGE, 'sh', '-c', 'exit 1']);
-    await ok(['start', 'flaky']);
+    await s.ok(['create', '--name', 'flaky', '--restart', 'on-failure:2', IMAGE, 'sh', '-c', 'exit 1']);
+    await s.ok(['start', 'flaky']);
     for (let i = 0; i < 100; i++) {
-      const s = (await ok(['inspect', '--format', '{{.State.Status}} {{.RestartCount}}', 'flaky'])).trim();
-      if (s === 'exited 2') break;
+      const state = (await s.ok(['inspect', '--format', '{{.State.Status}} {{.RestartCount}}', 'flaky'])).trim();
+      if (state === 'exited 2') break;
       await sleep(100);
     }
-    assert.equal((await ok(['inspect', '--format', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}', 'flaky'])).trim(), 'exited 2 1');
-    await ok(['rm', 'flaky']);
+    assert.equal((await s.ok(['inspect', '--format', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}', 'flaky'])).trim(), 'exited 2 1');
+    await s.ok(['rm', 'flaky']);
   });
 
   test('errors read like docker\'s: unknown container, name in use, removing a running container', async () => {
-    await ok(['run', '-d', '--name', 'busy', IMAGE, 'sleep', '1000']);
-    const dup = await docker(['run', '-d', '--name', 'busy', IMAGE, 'true']);
+    await s.ok(['run', '-d', '--name', 'busy', IMAGE, 'sleep', '1000']);
+    const dup = await s.docker(['run', '-d', '--name', 'busy', IMAGE, 'true']);
     assert.equal(dup.code, 125);
     assert.match(dup.stderr, /The container name "\/busy" is already in use/);
-    const rmRunning = await docker(['rm', 'busy']);
+    const rmRunning = await s.docker(['rm', 'busy']);
     assert.equal(rmRunning.code, 1);
     assert.match(rmRunning.stderr, /stop the container before removing or force remove/);
-    const unknown = await docker(['stop', 'nope']);
+    const unknown = await s.docker(['stop', 'nope']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No such container: nope/);
-    await ok(['rm', '-f', 'busy']);
+    await s.ok(['rm', '-f', 'busy']);
   });
 
   test('Debian\'s docker 20.10 (API 1.41) runs, execs, reads logs and removes', { skip: !existsSync(DEBIAN_DOCKER) && `needs ${DEBIAN_DOCKER}` }, async () => {
     const bin = DEBIAN_DOCKER;
-    assert.equal(await ok(['run', '--rm', IMAGE, 'echo', 'old client'], { bin }), 'old client\n');
-    await ok(['run', '-d', '--name', 'old', IMAGE, 'sh', '-c', 'echo started; sleep 1000'], { bin });
-    assert.equal(await ok(['exec', 'old', 'echo', 'in'], { bin }), 'in\n');
-    for (let i = 0; i < 50 && !(await ok(['logs', 'old'], { bin })).includes('started'); i++) await sleep(100);
-    assert.equal(await ok(['logs', 'old'], { bin }), 'started\n');
-    await ok(['rm', '-f', 'old'], { bin });
+    assert.equal(await s.ok(['run', '--rm', IMAGE, 'echo', 'old client'], { bin }), 'old client\n');
+    await s.ok(['run', '-d', '--name', 'old', IMAGE, 'sh', '-c', 'echo started; sleep 1000'], { bin });
+    assert.equal(await s.ok(['exec', 'old', 'echo', 'in'], { bin }), 'in\n');
+    for (let i = 0; i < 50 && !(await s.ok(['logs', 'old'], { bin })).includes('started'); i++) await sleep(100);
+    assert.equal(await s.ok(['logs', 'old'], { bin }), 'started\n');
+    await s.ok(['rm', '-f', 'old'], { bin });
   });
 });

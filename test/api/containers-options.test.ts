@@ -6,53 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { busyboxTarball } from '../fixtures/busybox-image.js';
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from '../fixtures/host-leaks.js';
-import { runCommand, type CliResult } from '../runtime/harness.js';
-import { startDaemon, type DaemonProcess } from './daemon-process.js';
+import { IMAGE, skipReason, useDockerSession } from './docker-session.js';
 
-const root = process.getuid?.() === 0;
-const DOCKER = '/usr/local/bin/docker';
-const IMAGE = 'berth-test/busybox:1';
 const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
-describe('docker run options inside the container', { skip: (!root && 'needs root') || (!existsSync(DOCKER) && `needs ${DOCKER}`) }, () => {
-  let host: HostSnapshot;
-  let dir: string;
-  let daemon: DaemonProcess;
-  let env: NodeJS.ProcessEnv;
-
-  const docker = (args: string[]): Promise<CliResult> => runCommand(DOCKER, args, { env, timeoutMs: 60_000 });
+describe('docker run options inside the container', { skip: skipReason() }, () => {
+  const s = useDockerSession('berth-test-opts-');
   const run = async (flags: string[], ...command: string[]): Promise<string> => {
-    const r = await docker(['run', '--rm', ...flags, IMAGE, ...command]);
-    assert.equal(r.code, 0, `docker run ${flags.join(' ')} ${command.join(' ')}: ${r.stderr}\n${r.stdout}\ndaemon log:\n${daemon.log()}`);
+    const r = await s.docker(['run', '--rm', ...flags, IMAGE, ...command]);
+    assert.equal(r.code, 0, `docker run ${flags.join(' ')} ${command.join(' ')}: ${r.stderr}\n${r.stdout}\ndaemon log:\n${s.daemon.log()}`);
     return r.stdout.trim();
   };
   const status = (flags: string[], field: string) => run(flags, 'sh', '-c', `grep '^${field}:' /proc/self/status | cut -f2`);
 
-  before(async () => {
-    host = await snapshotHost();
-    dir = await mkdtemp(path.join(tmpdir(), 'berth-test-opts-'));
-    daemon = await startDaemon(dir);
-    env = { ...process.env, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(dir, 'cli-docker'), DOCKER_CLI_HINTS: 'false' };
-    const r = await docker(['import', '--change', 'CMD ["sh"]', await busyboxTarball(dir), IMAGE]);
-    assert.equal(r.code, 0, r.stderr);
-  });
-
-  after(async () => {
-    if (daemon) {
-      const left = await docker(['ps', '-aq']);
-      if (left.stdout.trim()) await docker(['rm', '-f', ...left.stdout.trim().split('\n')]);
-      assert.equal(await daemon.stop(), 0);
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await assertNoLeaks(host);
-  });
 
   test('--memory, --pids-limit, --cpus land in the container\'s cgroup', async () => {
     const mem = v2 ? '/sys/fs/cgroup/memory.max' : '/sys/fs/cgroup/memory/memory.limit_in_bytes';
@@ -73,32 +41,32 @@ describe('docker run options inside the container', { skip: (!root && 'needs roo
   });
 
   test('--read-only with --tmpfs, --init as pid 1, --ulimit, -u by name, -l in inspect', async () => {
-    const ro = await docker(['run', '--rm', '--read-only', IMAGE, 'touch', '/file']);
+    const ro = await s.docker(['run', '--rm', '--read-only', IMAGE, 'touch', '/file']);
     assert.notEqual(ro.code, 0);
     assert.match(ro.stderr, /Read-only file system/);
     assert.equal(await run(['--read-only', '--tmpfs', '/scratch'], 'sh', '-c', 'echo ok > /scratch/f && cat /scratch/f'), 'ok');
     assert.match(await run(['--init'], 'sh', '-c', 'tr "\\0" " " < /proc/1/cmdline'), /^\/sbin\/docker-init -- sh -c/);
     assert.equal(await run(['--ulimit', 'nofile=100:200'], 'sh', '-c', 'ulimit -n; ulimit -Hn'), '100\n200');
     assert.equal(await run(['-u', 'tester'], 'id', '-u'), '1000');
-    const create = await docker(['create', '-l', 'team=infra', IMAGE, 'true']);
+    const create = await s.docker(['create', '-l', 'team=infra', IMAGE, 'true']);
     assert.equal(create.code, 0, create.stderr);
-    assert.equal((await docker(['inspect', '--format', '{{.Config.Labels.team}}', create.stdout.trim()])).stdout.trim(), 'infra');
-    await docker(['rm', create.stdout.trim()]);
+    assert.equal((await s.docker(['inspect', '--format', '{{.Config.Labels.team}}', create.stdout.trim()])).stdout.trim(), 'infra');
+    await s.docker(['rm', create.stdout.trim()]);
   });
 
   test('an OOM kill shows in inspect: OOMKilled, exit code 137', async () => {
-    const r = await docker(['run', '--name', 'hog', '--memory', '32m', '--memory-swap', '32m', IMAGE, 'probe', 'memhog', '256']);
+    const r = await s.docker(['run', '--name', 'hog', '--memory', '32m', '--memory-swap', '32m', IMAGE, 'probe', 'memhog', '256']);
     assert.equal(r.code, 137, r.stderr);
-    assert.equal((await docker(['inspect', '--format', '{{.State.OOMKilled}} {{.State.ExitCode}}', 'hog'])).stdout.trim(), 'true 137');
-    await docker(['rm', 'hog']);
+    assert.equal((await s.docker(['inspect', '--format', '{{.State.OOMKilled}} {{.State.ExitCode}}', 'hog'])).stdout.trim(), 'true 137');
+    await s.docker(['rm', 'hog']);
   });
 
   test('bad flags are refused by the daemon with docker\'s words, nothing created', async () => {
-    const r = await docker(['run', '--rm', '--memory', '4m', IMAGE, 'true']);
+    const r = await s.docker(['run', '--rm', '--memory', '4m', IMAGE, 'true']);
     assert.equal(r.code, 125);
     assert.match(r.stderr, /Minimum memory limit allowed is 6MB/);
-    const restart = await docker(['run', '--rm', '--restart', 'always', IMAGE, 'true']);
+    const restart = await s.docker(['run', '--rm', '--restart', 'always', IMAGE, 'true']);
     assert.equal(restart.code, 125);
-    assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '');
+    assert.equal((await s.docker(['ps', '-aq'])).stdout.trim(), '');
   });
 });

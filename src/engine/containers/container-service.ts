@@ -20,7 +20,7 @@ import { mergeImageConfig, type CreateRequest } from './config/index.js';
 import { assertCan, initialState, type ContainerRecord } from './container.js';
 import { ContainerStore } from './container-store.js';
 import { ExitWaiters, type WaitCondition, type WaitResult } from './exit-waiters.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '../state/keyed-lock.js';
 import { resolveMountPoints } from './mount-points.js';
 import { checkContainerName, generateName, newContainerId } from './names.js';
 import { ContainerPaths } from './paths.js';

@@ -1,26 +1,34 @@
+import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 import { errnoCode, internal } from '../../errors.js';
 
 /**
- * Small JSON documents that a crash never leaves torn: write a temp file,
- * fsync it, rename it over the old one. A reader sees the old document or the
- * new one, never half of either.
+ * Small JSON documents that a crash never leaves torn: write a temporary
+ * sibling, fsync it, rename it over the old one, fsync the directory (the
+ * rename itself is durable only once the directory is). A reader sees the
+ * old document or the new one, never half of either.
  */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
-    const fh = await open(tmp, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fsyncPath(tmp);
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+  await fsyncPath(path.dirname(file));
+}
+
+export async function fsyncPath(p: string): Promise<void> {
+  const fh = await open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -21,11 +21,11 @@ import { chmod, mkdir, readdir, realpath, rename, rm, rmdir } from 'node:fs/prom
 import path from 'node:path';
 
 import { conflict, errnoCode, invalidArgument, notFound } from '../../errors.js';
-import { writeJsonAtomic } from './atomic-json.js';
+import { writeJsonAtomic } from '../state/atomic-json.js';
 import { copyImageContent } from './copy-content.js';
 import { directorySize } from './disk-usage.js';
 import type { FilterInput } from './filter-args.js';
-import { withKeyLock } from './keyed-lock.js';
+import { KeyedLock } from '../state/keyed-lock.js';
 import { checkLocalOptions } from './local-options.js';
 import { toApiVolume, type CreateVolumeRequest, type Volume, type VolumePruneReport } from './volume-api.js';
 import { ANONYMOUS_LABEL, listPredicate, prunePredicate } from './volume-filters.js';
@@ -33,6 +33,10 @@ import { isMountPoint, unmountVolume } from './volume-mount.js';
 import { VolumeMounts } from './volume-mounts.js';
 import { checkVolumeName, randomVolumeName } from './volume-name.js';
 import { RECORD_FILE, readVolumeRecord, serializeVolumeRecord, type VolumeRecord } from './volume-record.js';
+
+
+/** One operation at a time per volume, for every service object of this process (create, remove, mount, populate). */
+const VOLUME_LOCK = new KeyedLock();
 
 export interface VolumeServiceOptions {
   /** volume name → ids of the containers using it; default: nothing is in use */
@@ -332,7 +336,7 @@ export class VolumeService {
   }
 
   #locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return withKeyLock(path.join(this.dir, name), fn);
+    return VOLUME_LOCK.run(path.join(this.dir, name), fn);
   }
 }
 
