@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
 
 import { detectCgroupManager } from '../runtime/cgroups/detect.js';
 import { Attachments } from './containers/attachments.js';
@@ -89,7 +90,11 @@ export class Engine {
   }
 
   private async reconcile(log: (line: string) => void): Promise<void> {
-    for (const dir of await this.containers.store.orphanDirs()) await rm(dir, { recursive: true, force: true });
+    // A create cut short by a crash: its directory and its writable layer go.
+    for (const dir of await this.containers.store.orphanDirs()) {
+      await this.images.releaseRootfs(`container-${path.basename(dir)}`).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
     const records = this.containers.list();
     await Promise.all(
       records.map((r) =>

@@ -4,7 +4,7 @@
  * publishing, and an embedded DNS server per user-defined network that
  * answers container names and aliases.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { conflict, notFound } from '../../errors.js';
@@ -49,6 +49,10 @@ export class NetworkService {
   /** After a (re)start: frees what dead containers held, makes sure the default bridge exists, serves DNS. */
   async start(live: ContainerRecord[]): Promise<void> {
     await this.driver.reconcile(live.map((r) => r.id));
+    // Namespace files of containers that are gone (a crash between their exit and its cleanup).
+    const dir = path.join(this.options.execRoot, 'netns');
+    const keep = new Set(live.map((r) => r.id.slice(0, 12)));
+    for (const name of await readdir(dir).catch(() => [])) if (!keep.has(name)) await removeNetns(path.join(dir, name)).catch(() => {});
     if (!this.driver.list().some((n) => n.Name === DEFAULT_NETWORK)) {
       const created = await this.driver.createNetwork({ name: DEFAULT_NETWORK, bridge: this.options.bridge });
       for (const w of created.warnings) this.options.log(`network bridge: ${w}`);
