@@ -328,7 +328,7 @@ fi
 # 3. The berth image.
 if ((import)); then
   berth=("$REPO/bin/berth")
-  [[ -f $REPO/dist/bundle/berth.mjs ]] || die "berth is not built: run npm run build first"
+  [[ -f $REPO/dist/bundle/berth/berth.mjs ]] || die "berth is not built: run npm run build first"
   digest="sha256:$(sha256sum "$ROOTFS" | cut -d' ' -f1)"
   if "${berth[@]}" image inspect --format '{{json .Config.Labels}}' "$name" 2>/dev/null | grep -qF "\"$LABEL\":\"$digest\""; then
     say "$name is already this root filesystem: nothing to do"
