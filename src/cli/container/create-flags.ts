@@ -90,7 +90,8 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'detach', short: 'd', help: 'Run container in background and print container ID' },
   { name: 'detach-keys', value: true, help: 'Override the key sequence for detaching a container' },
   { name: 'sig-proxy', help: 'Proxy received signals to the process (default true)' },
-].sort((a, b) => a.name.localeCompare(b.name));
+// A plain comparison: localeCompare would load ICU's collator at start-up (~8 ms) for ASCII names.
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Finds a flag's definition, for docker's "invalid argument … for "-m, --memory" flag" messages. */
 export function flagDef(name: string): FlagDef {

@@ -112,15 +112,23 @@ export class Lifecycle {
     }
   }
 
-  /** Waits (without holding anything but a socket) for the shim to report the exit. */
+  /**
+   * Waits (without holding anything but a socket) for the shim to report the
+   * exit. Losing the shim's control socket is not losing the container: a
+   * shim that is gone left its exit file; one still running is asked again.
+   */
   watch(record: ContainerRecord): void {
     const pid = record.state.pid;
-    this.shim(record)
+    const shim = this.shim(record);
+    const exited = (exit: ShimExit | undefined) => this.svc.lock.run(record.id, () => this.exited(record, pid, exit));
+    shim
       .waitExit()
-      .then(
-        (exit) => this.svc.lock.run(record.id, () => this.exited(record, pid, exit)),
-        (e: unknown) => this.svc.options.log(`container ${record.id}: watching its shim: ${String(e)}`),
-      )
+      .then(exited, async (e: unknown) => {
+        if (!shim.isRunning()) return exited(await shim.readExit());
+        this.svc.options.log(`container ${record.id}: watching its shim again after: ${String(e)}`);
+        await sleep(100);
+        if (record.state.pid === pid && isActive(record)) this.watch(record);
+      })
       .catch((e: unknown) => this.svc.options.log(`container ${record.id}: after its exit: ${String(e)}`));
   }
 

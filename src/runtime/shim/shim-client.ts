@@ -180,7 +180,8 @@ export class ShimClient {
       });
       sock.once('error', (e) => {
         const code = errnoCode(e);
-        if (code === 'ENOENT' || code === 'ECONNREFUSED') reject(unavailable(this.context, `not running (${name}: ${code})`));
+        // ECONNRESET: the shim accepted and closed as it exited, between our connect and its unlink.
+        if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET') reject(unavailable(this.context, `not running (${name}: ${code})`));
         else reject(e);
       });
     }).finally(() => {

@@ -84,7 +84,12 @@ export class ExecService {
     this.svc.emit(record, `exec_start: ${(exec.config.Cmd ?? []).join(' ')}`, { execID: exec.id });
     const shim = new ShimClient(exec.shimDir);
     const socket = detach ? undefined : await shim.attach();
-    const ended = shim.waitExit().then(
+    // A shim that closed as we connected (ECONNRESET) is gone: its exit file says how the process ended.
+    const waited = shim.waitExit().catch(async (e: unknown) => {
+      if (shim.isRunning()) throw e;
+      return shim.readExit();
+    });
+    const ended = waited.then(
       async (exit) => {
         exec.exitCode = exit?.exitCode ?? 255;
         exec.running = false;
