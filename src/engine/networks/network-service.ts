@@ -4,6 +4,7 @@
  * publishing, and an embedded DNS server per user-defined network that
  * answers container names and aliases.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -86,7 +87,8 @@ export class NetworkService {
     const plan = this.plan(record);
     if (plan.kind !== 'bridge') return {};
     const netnsPath = this.netnsPath(record.id);
-    await removeNetns(netnsPath).catch(() => {});
+    // A file left by a crash would make the namespace's creation fail; a fresh container has none (and no umount to pay).
+    if (existsSync(netnsPath)) await removeNetns(netnsPath).catch(() => {});
     await createNetns(netnsPath);
     try {
       const attached: Attachment[] = [];
