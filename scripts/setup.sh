@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # iproute2, nftables and util-linux (namespaces, veths, rules); bsdutils gives
 # the tests script(1), a real terminal for docker run -it.
 PACKAGES=(gcc make libc6-dev busybox-static runc hyperfine iproute2 python3 podman conmon docker.io
-  docker-registry skopeo umoci apache2-utils openssl zstd attr tar tini procps nftables util-linux bsdutils)
+  docker-registry skopeo umoci apache2-utils openssl zstd attr tar tini procps nftables util-linux bsdutils wrk)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
