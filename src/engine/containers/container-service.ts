@@ -17,7 +17,7 @@ import type { NetworkService } from '../networks/network-service.js';
 import type { VolumeService } from '../volumes/index.js';
 import { mountRootfs, type BundleContext } from './build-bundle.js';
 import { mergeImageConfig, type CreateRequest } from './config/index.js';
-import { assertCan, initialState, type ContainerRecord } from './container.js';
+import { assertCan, initialState, isActive, type ContainerRecord } from './container.js';
 import { ContainerStore } from './container-store.js';
 import { ExitWaiters, type WaitCondition, type WaitResult } from './exit-waiters.js';
 import { KeyedLock } from '../state/keyed-lock.js';
@@ -158,7 +158,7 @@ export class ContainerService {
 
   /** Containers that run (or are about to): whose addresses a network's DNS answers. */
   active(): ContainerRecord[] {
-    return this.list().filter((r) => ['running', 'paused', 'restarting'].includes(r.state.status));
+    return this.list().filter(isActive);
   }
 
   async rename(idOrName: string, newName: string): Promise<void> {

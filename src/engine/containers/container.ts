@@ -69,6 +69,12 @@ export function initialState(): ContainerState {
   };
 }
 
+/** The container has processes (or is about to get them again). */
+export function isActive(record: ContainerRecord): boolean {
+  const s = record.state.status;
+  return s === 'running' || s === 'paused' || s === 'restarting';
+}
+
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'exec' | 'remove' | 'attach' | 'resize';
 
 /** Which verbs each state allows; anything else is a Conflict with a plain message. */

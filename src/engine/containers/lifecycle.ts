@@ -8,21 +8,19 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { conflict, isBerthError } from '../../errors.js';
+import { isBerthError } from '../../errors.js';
 import { CoreStepError } from '../../runtime/core-error.js';
 import { bootId, isAlive } from '../../runtime/process-info.js';
 import { ShimClient, type ShimExit } from '../../runtime/shim/index.js';
 import { parseSignal, type Task } from '../../runtime/task.js';
 import type { Attachments } from './attachments.js';
 import { writeBundle } from './build-bundle.js';
-import { assertCan, ZERO_TIME, type ContainerRecord } from './container.js';
+import { networkChoice } from './network-choice.js';
+import { assertCan, isActive, ZERO_TIME, type ContainerRecord } from './container.js';
 import type { ContainerService } from './container-service.js';
 import { shouldRestart } from './restart-policy.js';
 
-export function isActive(record: ContainerRecord): boolean {
-  const s = record.state.status;
-  return s === 'running' || s === 'paused' || s === 'restarting';
-}
+export { isActive } from './container.js';
 
 export class Lifecycle {
   constructor(
@@ -48,7 +46,7 @@ export class Lifecycle {
     let task: Task | undefined;
     try {
       await rm(svc.paths.runDir(record.id), { recursive: true, force: true });
-      const { bundle, spec } = await writeBundle(svc.bundleContext(), record, await this.network(record));
+      const { bundle, spec } = await writeBundle(svc.bundleContext(), record, await networkChoice(svc, record));
       record.path = spec.process?.args?.[0] ?? '';
       record.args = spec.process?.args?.slice(1) ?? [];
       task = await svc.runtime.create(record.id, bundle, {
@@ -90,26 +88,6 @@ export class Lifecycle {
     await svc.save(record);
     svc.emit(record, 'start');
     this.watch(record);
-  }
-
-  /** The namespace the container's network comes from, joined to its networks (with ports published) for a bridged one. */
-  private async network(record: ContainerRecord): Promise<Parameters<typeof writeBundle>[2]> {
-    const plan = this.svc.options.networks.plan(record);
-    switch (plan.kind) {
-      case 'none':
-        return { choice: { mode: 'new' } };
-      case 'host':
-        return { choice: { mode: 'host' } };
-      case 'container': {
-        const target = this.svc.find(plan.target);
-        if (!isActive(target) || target.state.pid <= 0) throw conflict('', `cannot join network of a non running container: ${target.id}`);
-        return { choice: { mode: 'path', path: `/proc/${target.state.pid}/ns/net` } };
-      }
-      case 'bridge': {
-        const joined = await this.svc.options.networks.join(record, [...this.svc.active(), record]);
-        return { choice: { mode: 'path', path: joined.netnsPath ?? '' }, ip: joined.ip, resolvConf: joined.resolvConf };
-      }
-    }
   }
 
   /**
