@@ -49,7 +49,8 @@ import { runCli } from './lib/cli-run.js';
 import { diffHost, snapshotHost, undoEngineLeftovers } from './lib/host-state.js';
 import { interleave, type Case, type Outcome } from './lib/interleave.js';
 import { loadLine } from './lib/machine.js';
-import { apiContainerIp, apiPublish, apiRunBridge, now, waitHttp200 } from './lib/net-api.js';
+import { apiRun, now } from './lib/engine-api.js';
+import { apiContainerIp, apiPublish, waitHttp200 } from './lib/net-api.js';
 import { IMAGE, NetEngines, type EngineKey } from './lib/net-engines.js';
 import { foreignLink, nftDiff, sharedDirs, undoNetLeftovers } from './lib/net-host.js';
 import { report, type NetResults, type Throughput } from './lib/network-report.js';
@@ -217,7 +218,7 @@ function runCases(engines: NetEngines): Case[] {
   };
   const fromApi = async (e: 'berthd' | 'dockerd'): Promise<Outcome> => {
     try {
-      const phases = await apiRunBridge(engines.socket(e), IMAGE);
+      const phases = await apiRun(engines.socket(e), IMAGE, undefined);
       return { ok: true, ms: phases['total'] ?? NaN, phases };
     } catch (err) {
       return { ok: false, ms: NaN, error: (err as Error).message };

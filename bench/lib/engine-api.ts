@@ -9,13 +9,13 @@ import http from 'node:http';
 
 const TIMEOUT_MS = 30_000;
 
-interface Reply {
+export interface Reply {
   status: number;
   body: string;
 }
 
 /** Sends one request; resolves with its reply once the response has ended. `headers` resolves as soon as the status line is in. */
-function call(socket: string, method: string, path: string, body?: unknown): { headers: Promise<void>; reply: Promise<Reply> } {
+export function call(socket: string, method: string, path: string, body?: unknown): { headers: Promise<void>; reply: Promise<Reply> } {
   let gotHeaders: () => void = () => {};
   const headers = new Promise<void>((resolve) => (gotHeaders = resolve));
   const reply = new Promise<Reply>((resolve, reject) => {
@@ -44,28 +44,27 @@ function call(socket: string, method: string, path: string, body?: unknown): { h
   return { headers, reply };
 }
 
-async function ok(r: Promise<Reply>, what: string, expect = [200, 201, 204]): Promise<string> {
+export async function ok(r: Promise<Reply>, what: string, expect = [200, 201, 204]): Promise<string> {
   const { status, body } = await r;
   if (!expect.includes(status)) throw new Error(`${what}: HTTP ${status}: ${body.trim().slice(0, 500)}`);
   return body;
 }
 
-const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** ms per phase, and `total`. */
 export type Phases = Record<string, number>;
 
 /**
- * create (AutoRemove, no network, no attach), then wait?condition=removed
- * (its headers come back once the daemon waits), start, and the wait's
- * answer: the container has exited and is gone.
+ * create (AutoRemove, no attach; `network` none by default, undefined for
+ * the engine's default bridge), then wait?condition=removed (its headers
+ * come back once the daemon waits), start, and the wait's answer: the
+ * container has exited and is gone.
  */
-export async function apiRun(socket: string, image: string): Promise<Phases> {
+export async function apiRun(socket: string, image: string, network: string | undefined = 'none'): Promise<Phases> {
   const t0 = now();
-  const created = await ok(
-    call(socket, 'POST', '/containers/create', { Image: image, Cmd: ['true'], HostConfig: { AutoRemove: true, NetworkMode: 'none' } }).reply,
-    'create',
-  );
+  const hostConfig = network === undefined ? { AutoRemove: true } : { AutoRemove: true, NetworkMode: network };
+  const created = await ok(call(socket, 'POST', '/containers/create', { Image: image, Cmd: ['true'], HostConfig: hostConfig }).reply, 'create');
   const id = (JSON.parse(created) as { Id: string }).Id;
   const t1 = now();
   const wait = call(socket, 'POST', `/containers/${id}/wait?condition=removed`);
