@@ -21,9 +21,13 @@ export async function create(ctx: ApiContext, a: Of<'containerCreate'>): Promise
 export async function list(ctx: ApiContext, a: Of<'containerList'>): Promise<Reply> {
   let records = ctx.engine.containers.list();
   if (!a.all && a.limit <= 0 && !a.filters.has('status') && !a.filters.has('exited')) records = records.filter((r) => isActive(r));
-  const images = await ctx.images.list().catch(() => []);
-  const imageIdOf = (name: string) => images.find((i) => i.RepoTags?.includes(name) || i.RepoTags?.includes(`${name}:latest`))?.Id;
-  records = filterContainers(records, a.filters, imageIdOf);
+  // Images are resolved only for an ancestor filter, not at every ps.
+  const ancestors = new Map<string, string>();
+  for (const name of a.filters.get('ancestor') ?? []) {
+    const image = await ctx.images.find(name).catch(() => undefined);
+    if (image) ancestors.set(name, image.id);
+  }
+  records = filterContainers(records, a.filters, (name) => ancestors.get(name));
   if (a.limit > 0) records = records.slice(0, a.limit);
   const views = [];
   for (const r of records) views.push(summaryView(r, a.size ? await ctx.engine.containers.size(r) : undefined, ctx.engine.networks.viewOf(r.id)));

@@ -38,6 +38,8 @@ describe('volumes, pause, events and more through the docker CLI', { skip: skipR
 
   test('pause freezes the processes, unpause thaws them; rename; restart; kill', async () => {
     await s.ok(['run', '-d', '--name', 'ticker', IMAGE, 'sh', '-c', 'while true; do date +%s%N >> /tmp/ticks; usleep 20000; done']);
+    assert.match(await s.ok(['ps', '--filter', `ancestor=${IMAGE}`, '--format', '{{.Names}}']), /^ticker$/m);
+    assert.equal(await s.ok(['ps', '--filter', 'ancestor=berth-test/other:1', '--format', '{{.Names}}']), '');
     await s.ok(['pause', 'ticker']);
     assert.match(await s.ok(['ps', '--format', '{{.Names}} {{.Status}}']), /^ticker Up .* \(Paused\)$/m);
     const pid = (await s.ok(['inspect', '--format', '{{.State.Pid}}', 'ticker'])).trim();

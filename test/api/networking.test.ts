@@ -84,8 +84,12 @@ describe('networking through the docker CLI', { skip: skipReason() }, () => {
     await s.startDaemon();
     assert.equal((await s.ok(['inspect', '--format', '{{.NetworkSettings.IPAddress}}', 'web'])).trim(), ip);
     assert.equal(await get('127.0.0.1', port), `hello from ${id.slice(0, 12)}\n`);
+    const table = s.daemon.child.spawnargs[s.daemon.child.spawnargs.indexOf('--nft-table') + 1] ?? '';
+    const rules = async () => (await runCommand('nft', ['list', 'table', 'inet', table])).stdout;
+    assert.match(await rules(), new RegExp(`\\b${port}\\b`), 'the published port is in our table');
     await s.ok(['rm', '-f', 'web']);
-    await assert.rejects(get('127.0.0.1', port), 'the rule went with the container');
+    assert.doesNotMatch(await rules(), new RegExp(`\\b${port}\\b`), 'the rule went with the container');
+    await assert.rejects(get('127.0.0.1', port));
   });
 
   test('a user network resolves names and aliases; another network cannot reach it', async () => {
@@ -97,6 +101,8 @@ describe('networking through the docker CLI', { skip: skipReason() }, () => {
     assert.match(byName, /hello from/);
     assert.match(await s.ok(['run', '--rm', '--network', 'frontend', IMAGE, 'sh', '-c', `${fetch} service 80`]), /hello from/);
     const ip = (await s.ok(['inspect', '--format', '{{(index .NetworkSettings.Networks "frontend").IPAddress}}', 'api'])).trim();
+    // The same request by address works from frontend, so what fails from backend is the isolation.
+    assert.match(await s.ok(['run', '--rm', '--network', 'frontend', IMAGE, 'sh', '-c', `${fetch} -w 1 ${ip} 80`]), /hello from/);
     const other = await s.docker(['run', '--rm', '--network', 'backend', IMAGE, 'sh', '-c', `${fetch} -w 1 ${ip} 80`]);
     assert.doesNotMatch(other.stdout, /hello from/, 'backend cannot reach frontend');
     const inUse = await s.docker(['network', 'rm', 'frontend']);

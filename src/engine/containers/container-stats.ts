@@ -11,6 +11,8 @@ import { onlineCpus, readSystemCpuNs, StatsCache, toDockerStats, type StatsSampl
  */
 export class ContainerStats {
   private readonly cache: StatsCache;
+  /** One read of /proc/stat serves the samples taken together (stats --no-stream asks for every container at once). */
+  private systemCpu: { at: number; ns: Promise<number> } | undefined;
 
   constructor(private readonly svc: ContainerService) {
     this.cache = new StatsCache((id) => this.sample(id), { maxAgeMs: 10_000 });
@@ -18,8 +20,23 @@ export class ContainerStats {
 
   private async sample(id: string): Promise<StatsSample> {
     const cgroup = this.svc.runtime.cgroups().open(`${this.svc.options.cgroupParent}/${id}`);
-    const [stats, systemCpuNs] = await Promise.all([cgroup.stats(), readSystemCpuNs()]);
-    return { read: new Date(), cgroup: stats, systemCpuNs, onlineCpus: onlineCpus(), memoryLimitFallback: os.totalmem(), cgroupVersion: this.svc.runtime.cgroups().version, memoryStat: stats.memory.stat };
+    const [stats, systemCpuNs] = await Promise.all([cgroup.stats(), this.systemCpuNs()]);
+    return {
+      read: new Date(),
+      cgroup: stats,
+      systemCpuNs,
+      onlineCpus: onlineCpus(),
+      memoryLimitFallback: os.totalmem(),
+      cgroupVersion: this.svc.runtime.cgroups().version,
+      memoryStat: stats.memory.stat,
+    };
+  }
+
+  /** /proc/stat counts in 10 ms ticks: a read younger than 5 ms is as good as a new one. */
+  private systemCpuNs(): Promise<number> {
+    const now = performance.now();
+    if (!this.systemCpu || now - this.systemCpu.at > 5) this.systemCpu = { at: now, ns: readSystemCpuNs() };
+    return this.systemCpu.ns;
   }
 
   async oneShot(record: ContainerRecord): Promise<unknown> {

@@ -39,12 +39,14 @@ export class DnsServers {
    * resolver. Reaching them is still up to the rules between bridges.
    */
   refresh(containers: ContainerRecord[]): void {
-    const userNetworks = [...this.servers.keys()].map((id) => this.nameOf(id));
+    const names = new Map(this.driver.list().map((n) => [n.Id, n.Name]));
+    const userNetworks = [...this.servers.keys()].map((id) => names.get(id) ?? id);
+    const endpointsOf = new Map(containers.map((r) => [r.id, this.driver.containerEndpoints(r.id)]));
     for (const [networkId, server] of this.servers) {
-      const own = this.nameOf(networkId);
+      const own = names.get(networkId) ?? networkId;
       const records = [];
       for (const r of containers) {
-        const endpoints = this.driver.containerEndpoints(r.id);
+        const endpoints = endpointsOf.get(r.id) ?? {};
         const name = endpoints[own] ? own : userNetworks.find((n) => endpoints[n]);
         const endpoint = name ? endpoints[name] : undefined;
         if (!endpoint?.IPAddress) continue;
@@ -57,10 +59,6 @@ export class DnsServers {
         this.log(`network ${networkId}: DNS records: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-  }
-
-  private nameOf(networkId: string): string {
-    return this.driver.list().find((n) => n.Id === networkId)?.Name ?? networkId;
   }
 
   async stop(networkId: string): Promise<void> {
